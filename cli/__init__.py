@@ -1,0 +1,1 @@
+"""The `catalog` command: local DynamoDB, table creation, seeding and the dev server."""

@@ -1,0 +1,7 @@
+"""AWS Lambda entry point: API Gateway (HTTP API v2 or REST v1) events to GraphQL."""
+
+from mangum import Mangum
+
+from schema.app import create_app
+
+handler = Mangum(create_app(), lifespan="off")

@@ -1,0 +1,8 @@
+"""PynamoDB models of the catalog's DynamoDB tables."""
+
+from models.category import Category
+from models.product import Product
+
+MODELS = (Product, Category)
+
+__all__ = ["MODELS", "Category", "Product"]

@@ -1,0 +1,46 @@
+"""The Category model: one item per category in the categories table."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from models.base import BaseMeta, sort_key, status
+from settings import settings
+
+
+class CategoriesByName(GlobalSecondaryIndex["Category"]):
+    """Categories of one status, ordered by name (case-insensitive), then id."""
+
+    class Meta:
+        index_name = "by_name"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+
+
+class Category(Model):
+    """A product category; `product_count` counts its live products."""
+
+    class Meta(BaseMeta):
+        table_name = settings.categories_table
+
+    id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    product_count = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    deleted_at = UTCDateTimeAttribute(null=True)
+    version = NumberAttribute()
+    status = UnicodeAttribute()
+    sort_key = UnicodeAttribute()
+
+    by_name = CategoriesByName()
+
+    def set_index_keys(self) -> None:
+        """Derive the list-index keys from the name, id and deletion."""
+        self.status = status(self.deleted_at)
+        self.sort_key = sort_key(self.name, self.id)

@@ -1,0 +1,1 @@
+"""The catalog's operations: validation, DynamoDB access and error mapping."""

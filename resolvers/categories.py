@@ -1,0 +1,211 @@
+"""Category operations: read, list, batch load, upsert, delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PynamoDBException
+from ulid import ULID
+
+from models import Category
+from models.base import DELETED, LIVE, sort_key
+from resolvers import validation
+from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
+from resolvers.pagination import Page, decode_cursor, paginate
+from resolvers.storage import (
+    Raced,
+    get,
+    is_condition_failure,
+    now,
+    translated_errors,
+    with_retries,
+)
+
+KIND = "category"
+
+
+def get_category(category_id: str, *, include_deleted: bool = False) -> Category | None:
+    """One category by id (one GetItem); deleted ones only when asked for."""
+    category = get(Category, validation.item_id(category_id))
+    if category is None or (category.deleted_at and not include_deleted):
+        return None
+    return category
+
+
+def load_categories(category_ids: Sequence[str]) -> list[Category | None]:
+    """Categories for many ids in one BatchGetItem (per 100), in the ids' order."""
+    with translated_errors():
+        found = {category.id: category for category in Category.batch_get(set(category_ids))}
+    return [found.get(category_id) for category_id in category_ids]
+
+
+def list_categories(
+    first: int, after: str | None, *, include_deleted: bool = False
+) -> Page[Category]:
+    """A page of categories ordered by name (case-insensitive), then id."""
+    validation.page_size(first)
+    start = decode_cursor(KIND, after)
+    statuses = (LIVE, DELETED) if include_deleted else (LIVE,)
+
+    def partition(status: str) -> Any:
+        def query(limit: int) -> Any:
+            condition = Category.sort_key > start if start is not None else None
+            with translated_errors():
+                yield from Category.by_name.query(
+                    status, range_key_condition=condition, limit=limit
+                )
+
+        return query
+
+    return paginate(KIND, first, [partition(status) for status in statuses])
+
+
+def upsert_category(
+    category_id: str | None, changes: dict[str, Any], expected_version: int | None
+) -> Category:
+    """Create or update a category; only the fields in `changes` are written."""
+    changes = validation.fields(changes, validation.CATEGORY_FIELDS)
+    if category_id is None:
+        if expected_version is not None:
+            raise BadUserInput("expectedVersion needs the id of the category to update.")
+        return _create(str(ULID()), changes)
+    validation.item_id(category_id)
+
+    def attempt() -> Category:
+        updated = _update(category_id, changes, expected_version)
+        if updated is not None:
+            return updated
+        current = get(Category, category_id, consistent=True)
+        if current is None:
+            if expected_version is not None:
+                raise NotFound(f"Category {category_id} does not exist.")
+            return _create(category_id, changes)
+        _check_live(current)
+        if expected_version is not None and current.version != expected_version:
+            raise version_conflict(current, expected_version)
+        raise Raced
+
+    return with_retries(attempt)
+
+
+def delete_category(
+    category_id: str, *, hard: bool, expected_version: int | None
+) -> tuple[Category, datetime | None]:
+    """Soft- or hard-delete a category that has no live products."""
+    validation.item_id(category_id)
+    condition = Category.product_count == 0
+    if expected_version is not None:
+        condition &= Category.version == expected_version
+    moment = now()
+    category = Category(category_id)
+    try:
+        with translated_errors():
+            if hard:
+                category.delete(condition=condition & Category.id.exists())
+                return category, None
+            category.update(
+                actions=[
+                    Category.deleted_at.set(moment),
+                    Category.updated_at.set(moment),
+                    Category.status.set(DELETED),
+                    Category.version.add(1),
+                ],
+                condition=condition & (Category.status == LIVE),
+            )
+            return category, moment
+    except PynamoDBException as error:
+        if not is_condition_failure(error):
+            raise
+    current = get(Category, category_id, consistent=True)
+    if current is None:
+        raise NotFound(f"Category {category_id} does not exist.")
+    if expected_version is not None and current.version != expected_version:
+        raise version_conflict(current, expected_version)
+    if current.product_count > 0:
+        raise Conflict(
+            f"Category {category_id} still has {current.product_count} live products; "
+            "move or delete them first."
+        )
+    if current.deleted_at is not None and not hard:
+        return current, current.deleted_at
+    # The category changed between the write and this read: let the caller retry.
+    raise Conflict(f"Category {category_id} changed meanwhile; try again.")
+
+
+def restore_category(category_id: str) -> Category:
+    """Bring a soft-deleted category back; a live one is returned unchanged."""
+    validation.item_id(category_id)
+    category = Category(category_id)
+    try:
+        with translated_errors():
+            category.update(
+                actions=[
+                    Category.deleted_at.remove(),
+                    Category.updated_at.set(now()),
+                    Category.status.set(LIVE),
+                    Category.version.add(1),
+                ],
+                condition=Category.status == DELETED,
+            )
+            return category
+    except PynamoDBException as error:
+        if not is_condition_failure(error):
+            raise
+    current = get(Category, category_id, consistent=True)
+    if current is None:
+        raise NotFound(f"Category {category_id} does not exist.")
+    return current
+
+
+def _create(category_id: str, changes: dict[str, Any]) -> Category:
+    if "name" not in changes:
+        raise BadUserInput("name is required to create a category.")
+    moment = now()
+    category = Category(
+        category_id,
+        **changes,
+        product_count=0,
+        created_at=moment,
+        updated_at=moment,
+        version=1,
+    )
+    category.set_index_keys()
+    try:
+        with translated_errors():
+            category.save(condition=Category.id.does_not_exist())
+    except PynamoDBException as error:
+        if is_condition_failure(error):
+            raise Raced from error
+        raise
+    return category
+
+
+def _update(
+    category_id: str, changes: dict[str, Any], expected_version: int | None
+) -> Category | None:
+    """Update a live category with one UpdateItem; None when the condition failed."""
+    actions: list[Any] = [Category.updated_at.set(now()), Category.version.add(1)]
+    for name, value in changes.items():
+        attribute = getattr(Category, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    if "name" in changes:
+        actions.append(Category.sort_key.set(sort_key(changes["name"], category_id)))
+    condition = Category.status == LIVE
+    if expected_version is not None:
+        condition &= Category.version == expected_version
+    category = Category(category_id)
+    try:
+        with translated_errors():
+            category.update(actions=actions, condition=condition)
+    except PynamoDBException as error:
+        if is_condition_failure(error):
+            return None
+        raise
+    return category
+
+
+def _check_live(current: Category) -> None:
+    if current.deleted_at is not None:
+        raise Conflict(f"Category {current.id} is deleted; restore it before changing it.")

@@ -1,0 +1,75 @@
+"""Cursor pagination over the name-ordered list indexes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import heapq
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from resolvers.errors import BadUserInput
+
+CURSOR_VERSION = "v1"
+
+
+class Listed(Protocol):
+    sort_key: str
+
+
+T = TypeVar("T", bound=Listed)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its items with their cursors, and whether more follow."""
+
+    items: list[tuple[str, T]]
+    has_next_page: bool
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.items[-1][0] if self.items else None
+
+
+def encode_cursor(kind: str, sort_key: str) -> str:
+    raw = f"{CURSOR_VERSION}:{kind}:{sort_key}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str | None) -> str | None:
+    """The sort key a cursor points after; BAD_USER_INPUT for any cursor not ours."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = ""
+    version, _, rest = raw.partition(":")
+    cursor_kind, _, sort_key = rest.partition(":")
+    if version != CURSOR_VERSION or cursor_kind != kind or not sort_key:
+        raise BadUserInput("after is not a valid cursor for this list.")
+    return sort_key
+
+
+def paginate(
+    kind: str,
+    first: int,
+    partitions: Iterable[Callable[[int], Iterator[T]]],
+) -> Page[T]:
+    """Take `first` items in sort-key order from one or more sorted partitions.
+
+    Each partition is asked for `first + 1` items at most, so a page reads in
+    proportion to its size, and the extra item tells whether another page follows.
+    """
+    merged = heapq.merge(*(query(first + 1) for query in partitions), key=_sort_key)
+    items = [item for _, item in zip(range(first + 1), merged, strict=False)]
+    return Page(
+        items=[(encode_cursor(kind, item.sort_key), item) for item in items[:first]],
+        has_next_page=len(items) > first,
+    )
+
+
+def _sort_key(item: Listed) -> str:
+    return item.sort_key

@@ -1,0 +1,161 @@
+"""Where operations meet DynamoDB: error translation, retries and transactions."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from botocore.exceptions import BotoCoreError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from models import Category, Product
+from models.base import LIVE
+from resolvers.errors import Conflict, ServiceUnavailable
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+# A write that loses a race re-reads and tries again; contention this long is rare.
+MAX_ATTEMPTS = 8
+
+
+class Raced(Exception):
+    """A conditional write found the item changed since it was read; try again."""
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Turn DynamoDB throttling and unreachability into SERVICE_UNAVAILABLE."""
+    try:
+        yield
+    except PynamoDBException as error:
+        if error.cause_response_code in UNAVAILABLE_CODES or isinstance(
+            error.cause, BotoCoreError
+        ):
+            raise ServiceUnavailable(
+                "The catalog store is busy or unreachable; try again shortly."
+            ) from error
+        raise
+
+
+def with_retries(operation: Callable[[], R]) -> R:
+    """Run a read-then-conditional-write until it wins its race, with jittered backoff."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return operation()
+        except Raced:
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+    raise Conflict("The item is being changed by other requests; try again.")
+
+
+def now() -> datetime:
+    """The current time in UTC, to the millisecond (what the API shows)."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def get(model: type[M], item_id: str, *, consistent: bool = False) -> M | None:
+    with translated_errors():
+        try:
+            return model.get(item_id, consistent_read=consistent)
+        except model.DoesNotExist:
+            return None
+
+
+def is_condition_failure(error: PynamoDBException) -> bool:
+    return error.cause_response_code == CONDITION_FAILED
+
+
+@dataclass
+class CountChange:
+    """A change of one category's `product_count`, made in the product's transaction."""
+
+    category_id: str
+    delta: int
+
+    @property
+    def condition(self) -> Condition:
+        # Adding a live product needs a live category; removing one needs it to exist.
+        if self.delta > 0:
+            return Category.status == LIVE
+        return Category.id.exists()
+
+
+@dataclass
+class ProductWrite:
+    """A product put or delete, with the category counts it changes, as one write."""
+
+    product: Product
+    condition: Condition
+    delete: bool = False
+    counts: list[CountChange] = field(default_factory=list)
+
+    def commit(self) -> CountChange | None:
+        """Write atomically; return the count change whose condition failed, if any.
+
+        Raises `Raced` when the product's own condition failed.
+        """
+        with translated_errors():
+            if not self.counts:
+                return self._write_alone()
+            return self._write_in_transaction()
+
+    def _write_alone(self) -> None:
+        try:
+            if self.delete:
+                self.product.delete(condition=self.condition)
+            else:
+                self.product.save(condition=self.condition)
+        except PynamoDBException as error:
+            if is_condition_failure(error):
+                raise Raced from error
+            raise
+        return None
+
+    def _write_in_transaction(self) -> CountChange | None:
+        connection = Product._get_connection().connection
+        try:
+            with TransactWrite(connection=connection) as transaction:
+                if self.delete:
+                    transaction.delete(self.product, condition=self.condition)
+                else:
+                    transaction.save(self.product, condition=self.condition)
+                for change in self.counts:
+                    transaction.update(
+                        Category(change.category_id),
+                        actions=[Category.product_count.add(change.delta)],
+                        condition=change.condition,
+                    )
+        except TransactWriteError as error:
+            # Reasons come in request order: the product first, then the counts.
+            reasons = error.cancellation_reasons or []
+            codes = [reason.code if reason else None for reason in reasons]
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise Raced from error
+            for change, code in zip(self.counts, codes[1:], strict=False):
+                if code == "ConditionalCheckFailed":
+                    return change
+            if "TransactionConflict" in codes or (
+                error.cause_response_code == "TransactionConflictException"
+            ):
+                raise Raced from error
+            raise
+        return None

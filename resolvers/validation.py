@@ -1,0 +1,116 @@
+"""Checks of client input; each failure names the field and writes nothing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from resolvers.errors import BadUserInput
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
+MAX_NAME = 200
+MAX_DESCRIPTION = 5000
+MAX_URL = 2048
+MAX_PRICE = Decimal(1_000_000_000)
+PRICE_PLACES = 4
+MAX_PAGE = 100
+
+
+def item_id(value: str, field: str = "id") -> str:
+    """A client-supplied id: 1-64 characters of [A-Za-z0-9_-]."""
+    if not ID_PATTERN.fullmatch(value):
+        raise BadUserInput(f"{field} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'.")
+    return value
+
+
+def name(value: Any) -> str:
+    if value is None:
+        raise BadUserInput("name cannot be null.")
+    trimmed = str(value).strip()
+    if not 1 <= len(trimmed) <= MAX_NAME:
+        raise BadUserInput(f"name must be 1-{MAX_NAME} characters after trimming.")
+    if any(unicodedata.category(char) == "Cc" for char in trimmed):
+        raise BadUserInput("name must not contain control characters.")
+    return trimmed
+
+
+def description(value: Any) -> str | None:
+    if value is not None and len(value) > MAX_DESCRIPTION:
+        raise BadUserInput(f"description must be at most {MAX_DESCRIPTION} characters.")
+    return value  # type: ignore[no-any-return]
+
+
+def price(value: Any) -> Decimal:
+    if value is None:
+        raise BadUserInput("price cannot be null.")
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise BadUserInput("price must be an exact decimal such as \"19.99\".")
+    if not Decimal(0) <= value < MAX_PRICE:
+        raise BadUserInput("price must be at least 0 and less than 1000000000.")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -PRICE_PLACES:
+        raise BadUserInput(f"price must have at most {PRICE_PLACES} decimal places.")
+    return value
+
+
+def currency(value: Any) -> str:
+    if value is None:
+        raise BadUserInput("currency cannot be null.")
+    if not CURRENCY_PATTERN.fullmatch(value):
+        raise BadUserInput("currency must be an ISO 4217 code of three upper-case letters.")
+    return value  # type: ignore[no-any-return]
+
+
+def stock(value: Any) -> int:
+    if value is None:
+        raise BadUserInput("stock cannot be null.")
+    if value < 0:
+        raise BadUserInput("stock must be 0 or more.")
+    return value  # type: ignore[no-any-return]
+
+
+def image_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    if len(value) > MAX_URL:
+        raise BadUserInput(f"imageUrl must be at most {MAX_URL} characters.")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadUserInput("imageUrl must be an absolute http or https URL.")
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in value):
+        raise BadUserInput("imageUrl must not contain spaces or control characters.")
+    return value  # type: ignore[no-any-return]
+
+
+def category_id(value: Any) -> str | None:
+    return None if value is None else item_id(value, "categoryId")
+
+
+def page_size(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}.")
+    return first
+
+
+PRODUCT_FIELDS = {
+    "name": name,
+    "description": description,
+    "price": price,
+    "currency": currency,
+    "stock": stock,
+    "image_url": image_url,
+    "category_id": category_id,
+}
+CATEGORY_FIELDS = {"name": name, "description": description}
+
+
+def fields(changes: dict[str, Any], checks: dict[str, Any]) -> dict[str, Any]:
+    """Check each field present in `changes`; absent fields stay absent."""
+    return {field: checks[field](value) for field, value in changes.items()}

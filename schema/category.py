@@ -1,0 +1,85 @@
+"""The Category type, its connection, and UpsertCategoryInput."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from models import Category as CategoryModel
+from resolvers.pagination import Page
+from resolvers.products import list_products
+from schema.pagination import PageInfo
+from schema.product import ProductConnection
+
+
+def resolve_products(
+    root: Category, first: int = 20, after: str | None = strawberry.UNSET
+) -> ProductConnection:
+    page = list_products(first, after or None, category_id=root.id)
+    return ProductConnection.from_page(page)
+
+
+@strawberry.type
+class Category:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    product_count: int = strawberry.field(
+        description="Number of live (not deleted) products in this category."
+    )
+    products: ProductConnection = strawberry.field(
+        resolver=resolve_products,
+        description="Live products of this category, ordered by name "
+        "(case-insensitive), then id.",
+    )
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    version: int
+
+    @classmethod
+    def from_model(cls, model: CategoryModel) -> Category:
+        return cls(
+            id=strawberry.ID(model.id),
+            name=model.name,
+            description=model.description,
+            product_count=model.product_count,
+            created_at=model.created_at,
+            updated_at=model.updated_at,
+            deleted_at=model.deleted_at,
+            version=model.version,
+        )
+
+
+@strawberry.type
+class CategoryEdge:
+    cursor: str
+    node: Category
+
+
+@strawberry.type
+class CategoryConnection:
+    edges: list[CategoryEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def from_page(cls, page: Page[CategoryModel]) -> CategoryConnection:
+        return cls(
+            edges=[
+                CategoryEdge(cursor=cursor, node=Category.from_model(model))
+                for cursor, model in page.items
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+        )
+
+
+@strawberry.input
+class UpsertCategoryInput:
+    id: strawberry.ID | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    expected_version: int | None = strawberry.UNSET
+
+
+CATEGORY_INPUT_FIELDS = ("name", "description")

@@ -1,0 +1,71 @@
+"""Every error leaves with an `extensions.code`; unexpected ones leave nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+
+from resolvers.errors import CatalogError
+
+logger = logging.getLogger("catalog")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+class CodedErrors(SchemaExtension):
+    """Give each error its contract code, and mask the ones nobody expected."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors or []
+        self._validation_errors = {id(error) for error in errors}
+
+    def on_operation(self) -> Iterator[None]:
+        self._validation_errors: set[int] = set()
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [self._coded(error) for error in result.errors]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        message = error.message
+        extensions = dict(error.extensions or {})
+        if isinstance(original, CatalogError):
+            code = original.code
+        elif isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
+        elif id(error) in self._validation_errors:
+            code = "GRAPHQL_VALIDATION_FAILED"
+        elif error.path is None and not _unexpected(original):
+            # Variables that do not fit their types fail before any resolver runs.
+            code = "BAD_USER_INPUT"
+        else:
+            code = "INTERNAL_SERVER_ERROR"
+            message = INTERNAL_MESSAGE
+            request_id = getattr(self.execution_context.context, "request_id", None)
+            logger.error(
+                "unexpected error in %s (request %s)",
+                error.path,
+                request_id,
+                exc_info=original or error,
+            )
+            if request_id:
+                extensions["requestId"] = request_id
+        extensions["code"] = code
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=extensions,
+        )
+
+
+def _unexpected(original: BaseException | None) -> bool:
+    """Scalar parsers raise ValueError for bad input; anything else is a bug."""
+    return original is not None and not isinstance(original, (ValueError, GraphQLError))

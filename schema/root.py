@@ -1,0 +1,168 @@
+"""Query, Mutation and the assembled Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
+
+from resolvers import categories, products
+from resolvers.auth import require_admin
+from schema.category import (
+    CATEGORY_INPUT_FIELDS,
+    Category,
+    CategoryConnection,
+    UpsertCategoryInput,
+)
+from schema.context import Context
+from schema.delete import DeletePayload
+from schema.errors import CodedErrors
+from schema.product import (
+    PRODUCT_INPUT_FIELDS,
+    Product,
+    ProductConnection,
+    UpsertProductInput,
+    present_fields,
+)
+from schema.scalars import SCALARS
+
+CatalogInfo = Info[Context, None]
+
+
+def _admin_if(include_deleted: bool, info: CatalogInfo) -> None:
+    if include_deleted:
+        require_admin(info.context.identity)
+
+
+def _optional(value: object) -> object:
+    return None if value is strawberry.UNSET else value
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def product(
+        self, info: CatalogInfo, id: strawberry.ID, include_deleted: bool = False
+    ) -> Product | None:
+        _admin_if(include_deleted, info)
+        model = products.get_product(id, include_deleted=include_deleted)
+        return Product.from_model(model) if model else None
+
+    @strawberry.field(description="Ordered by name (case-insensitive), then id.")
+    def products(
+        self,
+        info: CatalogInfo,
+        first: int = 20,
+        after: str | None = strawberry.UNSET,
+        category_id: strawberry.ID | None = strawberry.UNSET,
+        include_deleted: bool = False,
+    ) -> ProductConnection:
+        _admin_if(include_deleted, info)
+        page = products.list_products(
+            first,
+            after or None,
+            category_id=category_id or None,
+            include_deleted=include_deleted,
+        )
+        return ProductConnection.from_page(page)
+
+    @strawberry.field
+    def category(
+        self, info: CatalogInfo, id: strawberry.ID, include_deleted: bool = False
+    ) -> Category | None:
+        _admin_if(include_deleted, info)
+        model = categories.get_category(id, include_deleted=include_deleted)
+        return Category.from_model(model) if model else None
+
+    @strawberry.field(description="Ordered by name (case-insensitive), then id.")
+    def categories(
+        self,
+        info: CatalogInfo,
+        first: int = 20,
+        after: str | None = strawberry.UNSET,
+        include_deleted: bool = False,
+    ) -> CategoryConnection:
+        _admin_if(include_deleted, info)
+        page = categories.list_categories(
+            first, after or None, include_deleted=include_deleted
+        )
+        return CategoryConnection.from_page(page)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def upsert_product(self, info: CatalogInfo, input: UpsertProductInput) -> Product:
+        require_admin(info.context.identity)
+        model = products.upsert_product(
+            _optional(input.id),  # type: ignore[arg-type]
+            present_fields(input, PRODUCT_INPUT_FIELDS),
+            _optional(input.expected_version),  # type: ignore[arg-type]
+        )
+        return Product.from_model(model)
+
+    @strawberry.mutation
+    def delete_product(
+        self,
+        info: CatalogInfo,
+        id: strawberry.ID,
+        hard: bool = False,
+        expected_version: int | None = strawberry.UNSET,
+    ) -> DeletePayload:
+        require_admin(info.context.identity)
+        _, deleted_at = products.delete_product(
+            id, hard=hard, expected_version=_optional(expected_version)  # type: ignore[arg-type]
+        )
+        return DeletePayload(id=id, hard=hard, deleted_at=deleted_at)
+
+    @strawberry.mutation
+    def restore_product(self, info: CatalogInfo, id: strawberry.ID) -> Product:
+        require_admin(info.context.identity)
+        return Product.from_model(products.restore_product(id))
+
+    @strawberry.mutation
+    def upsert_category(self, info: CatalogInfo, input: UpsertCategoryInput) -> Category:
+        require_admin(info.context.identity)
+        model = categories.upsert_category(
+            _optional(input.id),  # type: ignore[arg-type]
+            present_fields(input, CATEGORY_INPUT_FIELDS),
+            _optional(input.expected_version),  # type: ignore[arg-type]
+        )
+        return Category.from_model(model)
+
+    @strawberry.mutation
+    def delete_category(
+        self,
+        info: CatalogInfo,
+        id: strawberry.ID,
+        hard: bool = False,
+        expected_version: int | None = strawberry.UNSET,
+    ) -> DeletePayload:
+        require_admin(info.context.identity)
+        _, deleted_at = categories.delete_category(
+            id, hard=hard, expected_version=_optional(expected_version)  # type: ignore[arg-type]
+        )
+        return DeletePayload(id=id, hard=hard, deleted_at=deleted_at)
+
+    @strawberry.mutation
+    def restore_category(self, info: CatalogInfo, id: strawberry.ID) -> Category:
+        require_admin(info.context.identity)
+        return Category.from_model(categories.restore_category(id))
+
+
+class CatalogSchema(strawberry.Schema):
+    """The schema, leaving error logging to `CodedErrors`, which knows the expected ones."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        pass
+
+
+schema = CatalogSchema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[CodedErrors],
+    config=StrawberryConfig(scalar_map=SCALARS),
+)
