@@ -51,10 +51,12 @@ def price(value: Any) -> Decimal:
         raise BadUserInput("price must be an exact decimal such as \"19.99\".")
     if not Decimal(0) <= value < MAX_PRICE:
         raise BadUserInput("price must be at least 0 and less than 1000000000.")
-    exponent = value.normalize().as_tuple().exponent
+    canonical = Decimal(format(value.normalize(), "f"))
+    exponent = canonical.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PRICE_PLACES:
         raise BadUserInput(f"price must have at most {PRICE_PLACES} decimal places.")
-    return value
+    # What DynamoDB stores and returns: "89.90" reads back as "89.9".
+    return canonical
 
 
 def currency(value: Any) -> str:

@@ -1,0 +1,140 @@
+"""Fixtures: both DynamoDB backends, the handler client and a DynamoDB call recorder."""
+
+from __future__ import annotations
+
+import os
+
+# Fake credentials and region, set before anything reads them (as PynamoDB's own
+# test settings do); no test ever reaches AWS.
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SESSION_TOKEN="testing",
+    AWS_REGION="us-east-1",
+    AWS_DEFAULT_REGION="us-east-1",
+)
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("AWS_PROFILE", None)
+
+import logging  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+
+from cli.dynamodb_local import LocalDynamoDB  # noqa: E402
+from models import MODELS  # noqa: E402
+from tests.client import FORMATS, ApiClient  # noqa: E402
+
+BACKENDS = ("moto", "dynamodb-local")
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[LocalDynamoDB]:
+    with LocalDynamoDB.start_moto() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local_server() -> Iterator[LocalDynamoDB]:
+    # No skip: without DynamoDB Local the suite proves nothing about real DynamoDB.
+    with LocalDynamoDB.start_dynamodb_local() as server:
+        yield server
+
+
+def use_endpoint(endpoint_url: str | None) -> None:
+    """Point every model at `endpoint_url`, dropping cached connections."""
+    for model in MODELS:
+        model.Meta.host = endpoint_url
+        model._connection = None
+
+
+def clear_tables(endpoint_url: str) -> None:
+    client = boto3.client("dynamodb", endpoint_url=endpoint_url)
+    for model in MODELS:
+        table = model.Meta.table_name
+        for page in client.get_paginator("scan").paginate(
+            TableName=table, ProjectionExpression="id"
+        ):
+            for item in page["Items"]:
+                client.delete_item(TableName=table, Key={"id": item["id"]})
+
+
+_tables_ready: set[str] = set()
+
+
+def _empty_catalog(server: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> LocalDynamoDB:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint_url)
+    use_endpoint(server.endpoint_url)
+    if server.endpoint_url not in _tables_ready:
+        for model in MODELS:
+            if not model.exists():
+                model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        _tables_ready.add(server.endpoint_url)
+    clear_tables(server.endpoint_url)
+    return server
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LocalDynamoDB]:
+    """An empty catalog on moto, then on AWS's DynamoDB Local."""
+    server_fixture = "moto_server" if request.param == "moto" else "dynamodb_local_server"
+    yield _empty_catalog(request.getfixturevalue(server_fixture), monkeypatch)
+    use_endpoint(None)
+
+
+@pytest.fixture
+def local_backend(
+    dynamodb_local_server: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LocalDynamoDB]:
+    """An empty catalog on AWS's DynamoDB Local only, for what moto cannot show."""
+    yield _empty_catalog(dynamodb_local_server, monkeypatch)
+    use_endpoint(None)
+
+
+@pytest.fixture(params=FORMATS)
+def api(request: pytest.FixtureRequest, backend: LocalDynamoDB) -> ApiClient:
+    """The Lambda handler, called with HTTP API v2 and REST API v1 events."""
+    return ApiClient(request.param)
+
+
+@dataclass
+class CallRecorder:
+    """DynamoDB operations the models' botocore clients sent, in order."""
+
+    calls: list[str] = field(default_factory=list)
+    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.responses.clear()
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(self.calls)
+
+    def _before(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+
+    def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        self.responses.append((model.name, parsed))
+
+
+@pytest.fixture
+def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallRecorder]:
+    """Records every DynamoDB call the handler makes, counted by operation."""
+    recorder = CallRecorder()
+    clients = {id(c): c for c in (m._get_connection().connection.client for m in MODELS)}
+    for client in clients.values():
+        client.meta.events.register("before-call.dynamodb", recorder._before)
+        client.meta.events.register("after-call.dynamodb", recorder._after)
+    yield recorder
+    for client in clients.values():
+        client.meta.events.unregister("before-call.dynamodb", recorder._before)
+        client.meta.events.unregister("after-call.dynamodb", recorder._after)
