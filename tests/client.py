@@ -12,6 +12,20 @@ from typing import Any
 
 EVENTS = Path(__file__).parent / "events"
 FORMATS = ("http-v2", "rest-v1")
+# The contract's codes: every error the handler returns must carry one of them.
+ERROR_CODES = frozenset(
+    {
+        "BAD_USER_INPUT",
+        "NOT_FOUND",
+        "CONFLICT",
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "GRAPHQL_PARSE_FAILED",
+        "GRAPHQL_VALIDATION_FAILED",
+        "SERVICE_UNAVAILABLE",
+        "INTERNAL_SERVER_ERROR",
+    }
+)
 
 
 @cache
@@ -60,7 +74,9 @@ class Response:
 
     @property
     def codes(self) -> list[str]:
-        return [error["extensions"]["code"] for error in self.errors]
+        codes = [error.get("extensions", {}).get("code") for error in self.errors]
+        assert set(codes) <= ERROR_CODES, f"uncoded error in {self.errors}"
+        return codes  # type: ignore[return-value]
 
 
 @dataclass
@@ -84,9 +100,13 @@ class ApiClient:
             set_groups(event, groups)
         event["body"] = json.dumps({"query": query, "variables": variables or {}})
         result = handler(event, LambdaContext())
-        body = json.loads(result["body"]) if result.get("body") else {}
-        headers = {key.lower(): value for key, value in (result.get("headers") or {}).items()}
-        return Response(status=result["statusCode"], headers=headers, body=body)
+        return _response(result)
+
+    def raw(self, event: dict[str, Any]) -> Response:
+        """Send an event as it is, for tests of the HTTP layer."""
+        from handler import handler
+
+        return _response(handler(event, LambdaContext()))
 
     def public(self, query: str, variables: dict[str, Any] | None = None) -> Response:
         return self.send(query, variables)
@@ -100,3 +120,14 @@ class ApiClient:
         assert response.status == 200, response
         assert not response.errors, response.errors
         return response.data
+
+
+def _response(result: dict[str, Any]) -> Response:
+    headers = {key.lower(): value for key, value in (result.get("headers") or {}).items()}
+    body: dict[str, Any] = {}
+    if result.get("body") and headers.get("content-type", "").startswith("application/json"):
+        body = json.loads(result["body"])
+        Response(result["statusCode"], headers, body).codes  # every error is coded
+    elif result.get("body"):
+        body = {"text": result["body"]}
+    return Response(status=result["statusCode"], headers=headers, body=body)

@@ -1,0 +1,163 @@
+"""Errors: every entry is coded, and nothing internal reaches the client."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qsl, quote
+
+import pytest
+
+from tests.catalog import GET_PRODUCT, LIST_PRODUCTS, UPSERT_PRODUCT, create_product
+from tests.client import ApiClient, load_event
+from tests.conftest import use_endpoint
+
+
+def http_event(api: ApiClient, method: str, body: str, *, query: str = "", **headers: str) -> dict:
+    event = load_event(api.api)
+    event["body"] = body
+    if api.api == "http-v2":
+        event["requestContext"]["http"]["method"] = method
+        event["rawQueryString"] = query
+        event["headers"].update(headers)
+    else:
+        event["httpMethod"] = event["requestContext"]["httpMethod"] = method
+        # REST API events carry query parameters already decoded.
+        params = dict(parse_qsl(query)) if query else None
+        event["queryStringParameters"] = params
+        event["multiValueQueryStringParameters"] = (
+            {k: [v] for k, v in params.items()} if params else None
+        )
+        for name, value in headers.items():
+            event["headers"][name] = value
+            event["multiValueHeaders"][name] = [value]
+    return event
+
+
+def test_syntax_error_is_graphql_parse_failed(api: ApiClient) -> None:
+    response = api.public("{ products(first: 2 }")
+
+    assert response.codes == ["GRAPHQL_PARSE_FAILED"]
+    assert "Syntax Error" in response.errors[0]["message"]
+
+
+def test_unknown_field_is_graphql_validation_failed(api: ApiClient) -> None:
+    response = api.public("{ products { edges { node { colour } } } }")
+
+    assert response.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "colour" in response.errors[0]["message"]
+
+
+def test_wrong_variable_type_is_bad_user_input(api: ApiClient) -> None:
+    response = api.public(LIST_PRODUCTS, {"first": "ten"})
+
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert "$first" in response.errors[0]["message"]
+
+
+def test_missing_required_variable_is_bad_user_input(api: ApiClient) -> None:
+    response = api.public(GET_PRODUCT, {})
+
+    assert response.codes == ["BAD_USER_INPUT"]
+
+
+def test_oversized_id_is_bad_user_input_not_a_storage_error(api: ApiClient) -> None:
+    response = api.public(GET_PRODUCT, {"id": "x" * 5000})
+
+    assert response.codes == ["BAD_USER_INPUT"]
+
+
+def test_unexpected_error_is_masked_and_logged(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom in table catalog-products at 10.0.0.7")
+
+    monkeypatch.setattr("resolvers.products.get_product", broken)
+
+    with caplog.at_level(logging.ERROR, logger="catalog"):
+        response = api.public(GET_PRODUCT, {"id": "p1"})
+
+    assert response.status == 200
+    assert response.codes == ["INTERNAL_SERVER_ERROR"]
+    error = response.errors[0]
+    assert error["message"] == "Internal server error."
+    body = json.dumps(response.body)
+    for secret in ("boom", "catalog-products", "RuntimeError", "10.0.0.7", "Traceback"):
+        assert secret not in body
+    request_id = error["extensions"]["requestId"]
+    assert request_id
+    assert any(request_id in record.getMessage() for record in caplog.records)
+    assert any("boom" in str(record.exc_info[1]) for record in caplog.records if record.exc_info)
+
+
+def test_dynamodb_unreachable_is_service_unavailable(api: ApiClient) -> None:
+    product = create_product(api)
+    use_endpoint("http://127.0.0.1:9")  # nothing listens on the discard port
+
+    response = api.public(GET_PRODUCT, {"id": product["id"]})
+    write = api.admin(UPSERT_PRODUCT, {"input": {"name": "N", "price": "1"}})
+
+    assert response.codes == ["SERVICE_UNAVAILABLE"]
+    assert write.codes == ["SERVICE_UNAVAILABLE"]
+    for body in (response.body, write.body):
+        assert "127.0.0.1" not in json.dumps(body)
+        assert "Endpoint" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ('{"query": 5}', "application/json"),
+        ("", "application/json"),
+        ('{"variables": {}}', "application/json"),
+        ('{"query": "{ __typename }"}', "text/xml"),
+    ],
+)
+def test_malformed_request_is_400_with_a_code(api: ApiClient, body: str, content_type: str) -> None:
+    response = api.raw(http_event(api, "POST", body, **{"content-type": content_type}))
+
+    assert response.status == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.codes == ["BAD_USER_INPUT"]
+
+
+def test_mutation_over_get_is_refused(api: ApiClient) -> None:
+    query = quote('mutation { deleteProduct(id: "p1") { id } }')
+
+    response = api.raw(http_event(api, "GET", "", query=f"query={query}"))
+
+    assert response.status in (400, 405)
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert "mutation" in response.errors[0]["message"]
+
+
+def test_query_over_get_is_answered(api: ApiClient) -> None:
+    create_product(api, name="Via GET")
+    query = quote("{ products { edges { node { name } } } }")
+
+    response = api.raw(http_event(api, "GET", "", query=f"query={query}"))
+
+    assert response.status == 200
+    assert response.data["products"]["edges"][0]["node"]["name"] == "Via GET"
+
+
+def test_graphiql_is_served_to_browsers(api: ApiClient) -> None:
+    response = api.raw(http_event(api, "GET", "", accept="text/html"))
+
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "graphiql" in response.body["text"].lower()
+
+
+def test_unknown_path_is_404_with_a_code(api: ApiClient) -> None:
+    event = http_event(api, "POST", '{"query": "{ __typename }"}')
+    event["rawPath"] = event["path"] = "/graphq"
+    if api.api == "http-v2":
+        event["requestContext"]["http"]["path"] = "/graphq"
+
+    response = api.raw(event)
+
+    assert response.status == 404
+    assert response.codes == ["NOT_FOUND"]

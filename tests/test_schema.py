@@ -1,0 +1,52 @@
+"""Schema level: the public contract, and the scalars' parsing, without any storage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from graphql import build_schema, lexicographic_sort_schema, print_schema
+
+from schema.root import schema
+from schema.scalars import parse_datetime, parse_decimal, serialize_datetime
+
+CONTRACT = Path(__file__).parent / "contract.graphql"
+
+
+def test_schema_equals_the_published_contract() -> None:
+    contract = build_schema(CONTRACT.read_text())
+
+    ours = print_schema(lexicographic_sort_schema(schema._schema))
+
+    assert ours == print_schema(lexicographic_sort_schema(contract))
+
+
+def test_introspection_is_answered_without_storage() -> None:
+    result = schema.execute_sync('{ __type(name: "Product") { fields { name } } }')
+
+    assert result.errors is None
+    names = {field["name"] for field in result.data["__type"]["fields"]}
+    assert {"price", "categoryId", "deletedAt", "version"} <= names
+
+
+@pytest.mark.parametrize(("raw", "exact"), [("19.99", "19.99"), (" 0.1 ", "0.1"), (7, "7")])
+def test_decimal_parses_strings_and_integers_exactly(raw: object, exact: str) -> None:
+    assert parse_decimal(raw) == Decimal(exact)
+
+
+@pytest.mark.parametrize("raw", [0.1, True, None, "12,5", "", [1]])
+def test_decimal_rejects_floats_and_garbage(raw: object) -> None:
+    with pytest.raises(ValueError):
+        parse_decimal(raw)
+
+
+def test_datetime_round_trips_in_utc() -> None:
+    moment = parse_datetime("2026-11-27T19:30:00.250+01:00")
+
+    assert serialize_datetime(moment) == "2026-11-27T18:30:00.250Z"
+
+
+def test_datetime_without_zone_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        parse_datetime("2026-11-27T18:30:00")
