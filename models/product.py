@@ -11,7 +11,7 @@ from models.base import BaseMeta, sort_key, status
 from settings import settings
 
 
-class ProductsByName(GlobalSecondaryIndex["Product"]):
+class ProductsByName(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
     """Products of one status, ordered by name (case-insensitive), then id."""
 
     class Meta:
@@ -22,7 +22,7 @@ class ProductsByName(GlobalSecondaryIndex["Product"]):
     sort_key = UnicodeAttribute(range_key=True)
 
 
-class ProductsByCategory(GlobalSecondaryIndex["Product"]):
+class ProductsByCategory(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
     """Products of one category and status, ordered like `ProductsByName`."""
 
     class Meta:
@@ -63,6 +63,4 @@ class Product(Model):
         """Derive the list-index keys from the name, id, category and deletion."""
         self.status = status(self.deleted_at)
         self.sort_key = sort_key(self.name, self.id)
-        self.category_status = (
-            f"{self.category_id}#{self.status}" if self.category_id else None
-        )
+        self.category_status = f"{self.category_id}#{self.status}" if self.category_id else None

@@ -19,8 +19,6 @@ class Identity:
 def require_admin(identity: Identity | None) -> None:
     """UNAUTHENTICATED without verified claims, FORBIDDEN without the admin group."""
     if identity is None:
-        raise Unauthenticated(
-            "This needs an admin: call /admin/graphql with a valid token."
-        )
+        raise Unauthenticated("This needs an admin: call /admin/graphql with a valid token.")
     if settings.admin_group not in identity.groups:
         raise Forbidden(f"This needs membership of the '{settings.admin_group}' group.")

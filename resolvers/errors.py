@@ -52,13 +52,16 @@ class ServiceUnavailable(CatalogError):
 
 
 class Versioned(Protocol):
-    id: str
-    version: int
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> float: ...
 
 
 def version_conflict(current: Versioned, expected: int) -> Conflict:
     """The CONFLICT for an `expectedVersion` that is not the stored one."""
     return Conflict(
-        f"{type(current).__name__} {current.id} is at version {current.version}, "
-        f"not {expected}."
+        f"{type(current).__name__} {current.id} is at version "
+        f"{int(current.version)}, not {expected}."
     )

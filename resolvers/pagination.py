@@ -7,18 +7,15 @@ import binascii
 import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from resolvers.errors import BadUserInput
 
 CURSOR_VERSION = "v1"
 
 
-class Listed(Protocol):
-    sort_key: str
-
-
-T = TypeVar("T", bound=Listed)
+# A listed model: anything with a `sort_key` (PynamoDB's descriptors defeat a Protocol).
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,10 +63,10 @@ def paginate(
     merged = heapq.merge(*(query(first + 1) for query in partitions), key=_sort_key)
     items = [item for _, item in zip(range(first + 1), merged, strict=False)]
     return Page(
-        items=[(encode_cursor(kind, item.sort_key), item) for item in items[:first]],
+        items=[(encode_cursor(kind, _sort_key(item)), item) for item in items[:first]],
         has_next_page=len(items) > first,
     )
 
 
-def _sort_key(item: Listed) -> str:
-    return item.sort_key
+def _sort_key(item: Any) -> str:
+    return str(item.sort_key)

@@ -8,7 +8,7 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 from ulid import ULID
 
-from models import Category, Product
+from models import Product
 from models.base import DELETED, LIVE, sort_key
 from resolvers import validation
 from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
@@ -141,9 +141,7 @@ def _update_in_place(
     return product
 
 
-def _upsert_once(
-    product_id: str, changes: dict[str, Any], expected_version: int | None
-) -> Product:
+def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int | None) -> Product:
     current = get(Product, product_id, consistent=True)
     if current is None:
         if expected_version is not None:
@@ -226,8 +224,4 @@ def _dead_category(category_id: str | None) -> BadUserInput:
 
 
 def _attributes(product: Product) -> dict[str, Any]:
-    return {
-        name: getattr(product, name)
-        for name in Product.get_attributes()
-        if name != "id"
-    }
+    return {name: getattr(product, name) for name in Product.get_attributes() if name != "id"}

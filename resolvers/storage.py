@@ -47,9 +47,7 @@ def translated_errors() -> Iterator[None]:
     try:
         yield
     except PynamoDBException as error:
-        if error.cause_response_code in UNAVAILABLE_CODES or isinstance(
-            error.cause, BotoCoreError
-        ):
+        if error.cause_response_code in UNAVAILABLE_CODES or isinstance(error.cause, BotoCoreError):
             raise ServiceUnavailable(
                 "The catalog store is busy or unreachable; try again shortly."
             ) from error
@@ -115,7 +113,8 @@ class ProductWrite:
         """
         with translated_errors():
             if not self.counts:
-                return self._write_alone()
+                self._write_alone()
+                return None
             return self._write_in_transaction()
 
     def _write_alone(self) -> None:
@@ -128,7 +127,6 @@ class ProductWrite:
             if is_condition_failure(error):
                 raise Raced from error
             raise
-        return None
 
     def _write_in_transaction(self) -> CountChange | None:
         connection = Product._get_connection().connection

@@ -48,7 +48,7 @@ def price(value: Any) -> Decimal:
     if value is None:
         raise BadUserInput("price cannot be null.")
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise BadUserInput("price must be an exact decimal such as \"19.99\".")
+        raise BadUserInput('price must be an exact decimal such as "19.99".')
     if not Decimal(0) <= value < MAX_PRICE:
         raise BadUserInput("price must be at least 0 and less than 1000000000.")
     canonical = Decimal(format(value.normalize(), "f"))

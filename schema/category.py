@@ -30,8 +30,7 @@ class Category:
     )
     products: ProductConnection = strawberry.field(
         resolver=resolve_products,
-        description="Live products of this category, ordered by name "
-        "(case-insensitive), then id.",
+        description="Live products of this category, ordered by name (case-insensitive), then id.",
     )
     created_at: datetime
     updated_at: datetime
@@ -44,11 +43,11 @@ class Category:
             id=strawberry.ID(model.id),
             name=model.name,
             description=model.description,
-            product_count=model.product_count,
+            product_count=int(model.product_count),
             created_at=model.created_at,
             updated_at=model.updated_at,
             deleted_at=model.deleted_at,
-            version=model.version,
+            version=int(model.version),
         )
 
 

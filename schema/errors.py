@@ -18,13 +18,15 @@ INTERNAL_MESSAGE = "Internal server error."
 class CodedErrors(SchemaExtension):
     """Give each error its contract code, and mask the ones nobody expected."""
 
+    _validation_errors: set[int]
+
     def on_validate(self) -> Iterator[None]:
         yield
         errors = self.execution_context.pre_execution_errors or []
         self._validation_errors = {id(error) for error in errors}
 
     def on_operation(self) -> Iterator[None]:
-        self._validation_errors: set[int] = set()
+        self._validation_errors = set()
         yield
         result = self.execution_context.result
         if result is not None and result.errors:

@@ -39,8 +39,8 @@ class Product:
     stock: int
     image_url: str | None
     category_id: strawberry.ID | None
-    category: Annotated[Category, strawberry.lazy("schema.category")] | None = (
-        strawberry.field(resolver=resolve_category)
+    category: Annotated[Category, strawberry.lazy("schema.category")] | None = strawberry.field(
+        resolver=resolve_category
     )
     created_at: datetime
     updated_at: datetime
@@ -55,13 +55,13 @@ class Product:
             description=model.description,
             price=model.price,
             currency=model.currency,
-            stock=model.stock,
+            stock=int(model.stock),
             image_url=model.image_url,
             category_id=strawberry.ID(model.category_id) if model.category_id else None,
             created_at=model.created_at,
             updated_at=model.updated_at,
             deleted_at=model.deleted_at,
-            version=model.version,
+            version=int(model.version),
         )
 
 
@@ -110,9 +110,7 @@ class UpsertProductInput:
 def present_fields(data: Any, names: tuple[str, ...]) -> dict[str, Any]:
     """The input's fields the client sent, explicit nulls included, absent ones not."""
     return {
-        name: getattr(data, name)
-        for name in names
-        if getattr(data, name) is not strawberry.UNSET
+        name: getattr(data, name) for name in names if getattr(data, name) is not strawberry.UNSET
     }
 
 

@@ -51,7 +51,7 @@ class Query:
         model = products.get_product(id, include_deleted=include_deleted)
         return Product.from_model(model) if model else None
 
-    @strawberry.field(description="Ordered by name (case-insensitive), then id.")
+    @strawberry.field(description="Ordered by name (case-insensitive), then id.")  # type: ignore[untyped-decorator]
     def products(
         self,
         info: CatalogInfo,
@@ -77,7 +77,7 @@ class Query:
         model = categories.get_category(id, include_deleted=include_deleted)
         return Category.from_model(model) if model else None
 
-    @strawberry.field(description="Ordered by name (case-insensitive), then id.")
+    @strawberry.field(description="Ordered by name (case-insensitive), then id.")  # type: ignore[untyped-decorator]
     def categories(
         self,
         info: CatalogInfo,
@@ -86,9 +86,7 @@ class Query:
         include_deleted: bool = False,
     ) -> CategoryConnection:
         _admin_if(include_deleted, info)
-        page = categories.list_categories(
-            first, after or None, include_deleted=include_deleted
-        )
+        page = categories.list_categories(first, after or None, include_deleted=include_deleted)
         return CategoryConnection.from_page(page)
 
 
@@ -114,7 +112,9 @@ class Mutation:
     ) -> DeletePayload:
         require_admin(info.context.identity)
         _, deleted_at = products.delete_product(
-            id, hard=hard, expected_version=_optional(expected_version)  # type: ignore[arg-type]
+            id,
+            hard=hard,
+            expected_version=_optional(expected_version),  # type: ignore[arg-type]
         )
         return DeletePayload(id=id, hard=hard, deleted_at=deleted_at)
 
@@ -143,7 +143,9 @@ class Mutation:
     ) -> DeletePayload:
         require_admin(info.context.identity)
         _, deleted_at = categories.delete_category(
-            id, hard=hard, expected_version=_optional(expected_version)  # type: ignore[arg-type]
+            id,
+            hard=hard,
+            expected_version=_optional(expected_version),  # type: ignore[arg-type]
         )
         return DeletePayload(id=id, hard=hard, deleted_at=deleted_at)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+from strawberry.types.scalar import ScalarDefinition
 
 
 def serialize_decimal(value: Decimal) -> str:
@@ -60,4 +61,4 @@ DateTimeScalar = strawberry.scalar(
     parse_value=parse_datetime,
 )
 
-SCALARS = {Decimal: DecimalScalar, datetime: DateTimeScalar}
+SCALARS: dict[object, ScalarDefinition] = {Decimal: DecimalScalar, datetime: DateTimeScalar}

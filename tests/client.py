@@ -28,6 +28,13 @@ ERROR_CODES = frozenset(
 )
 
 
+def assert_coded(body: dict[str, Any]) -> list[str]:
+    """The codes of a response's errors, failing on any error without a contract code."""
+    codes = [(error.get("extensions") or {}).get("code") for error in body.get("errors") or []]
+    assert set(codes) <= ERROR_CODES, f"uncoded error in {body['errors']}"
+    return codes  # type: ignore[return-value]
+
+
 @cache
 def _template(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / f"{name}.json").read_text())  # type: ignore[no-any-return]
@@ -74,9 +81,7 @@ class Response:
 
     @property
     def codes(self) -> list[str]:
-        codes = [error.get("extensions", {}).get("code") for error in self.errors]
-        assert set(codes) <= ERROR_CODES, f"uncoded error in {self.errors}"
-        return codes  # type: ignore[return-value]
+        return assert_coded(self.body)
 
 
 @dataclass
@@ -127,7 +132,7 @@ def _response(result: dict[str, Any]) -> Response:
     body: dict[str, Any] = {}
     if result.get("body") and headers.get("content-type", "").startswith("application/json"):
         body = json.loads(result["body"])
-        Response(result["statusCode"], headers, body).codes  # every error is coded
+        assert_coded(body)
     elif result.get("body"):
         body = {"text": result["body"]}
     return Response(status=result["statusCode"], headers=headers, body=body)

@@ -16,18 +16,18 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_PROFILE", None)
 
-import logging  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-import boto3  # noqa: E402
-import pytest  # noqa: E402
+import boto3
+import pytest
 
-from cli.dynamodb_local import LocalDynamoDB  # noqa: E402
-from models import MODELS  # noqa: E402
-from tests.client import FORMATS, ApiClient  # noqa: E402
+from cli.dynamodb_local import LocalDynamoDB
+from models import MODELS
+from tests.client import FORMATS, ApiClient
 
 BACKENDS = ("moto", "dynamodb-local")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

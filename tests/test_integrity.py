@@ -121,8 +121,17 @@ def test_concurrent_creates_and_category_delete_leave_no_orphans(
             request
             for i in range(8)
             for request in (
-                (UPSERT_PRODUCT, {"input": {"id": f"w{w}-{i}", "name": "P", "price": "1",
-                                            "categoryId": "contested"}}),
+                (
+                    UPSERT_PRODUCT,
+                    {
+                        "input": {
+                            "id": f"w{w}-{i}",
+                            "name": "P",
+                            "price": "1",
+                            "categoryId": "contested",
+                        }
+                    },
+                ),
                 (DELETE_PRODUCT, {"id": f"w{w}-{i}"}),
             )
         ]
@@ -203,8 +212,16 @@ def test_concurrent_updates_lose_no_write(local_backend: LocalDynamoDB) -> None:
     create_product(api, id="busy", categoryId="x")
     batches = [
         [
-            (UPSERT_PRODUCT, {"input": {"id": "busy", "categoryId": "xy"[(w + i) % 2],
-                                        "description": f"{w}-{i}"}})
+            (
+                UPSERT_PRODUCT,
+                {
+                    "input": {
+                        "id": "busy",
+                        "categoryId": "xy"[(w + i) % 2],
+                        "description": f"{w}-{i}",
+                    }
+                },
+            )
             for i in range(10)
         ]
         for w in range(4)

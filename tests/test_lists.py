@@ -98,7 +98,9 @@ def test_categories_are_ordered_by_name_case_insensitive_then_id(api: ApiClient)
     assert [c["id"] for page in pages for c in page] == expected_order(created)
 
 
-@pytest.mark.parametrize(("total", "first", "sizes"), [(6, 3, [3, 3]), (7, 3, [3, 3, 1]), (3, 5, [3])])
+@pytest.mark.parametrize(
+    ("total", "first", "sizes"), [(6, 3, [3, 3]), (7, 3, [3, 3, 1]), (3, 5, [3])]
+)
 def test_products_pages_are_full_and_the_last_has_no_next(
     api: ApiClient, total: int, first: int, sizes: list[int]
 ) -> None:
@@ -194,7 +196,7 @@ def test_products_page_reads_only_live_items(api: ApiClient, dynamodb_calls: Cal
     # THEN one Query examined first + 1 items, and none of them deleted
     assert [e["node"]["name"] for e in data["edges"]] == ["Z live 0", "Z live 1"]
     assert dynamodb_calls.calls == ["Query"]
-    (_, response), = dynamodb_calls.responses
+    ((_, response),) = dynamodb_calls.responses
     assert response["ScannedCount"] == 3
 
 

@@ -16,8 +16,14 @@ from models.base import SORT_KEY_SEPARATOR, sort_key
 def _product(product_id: str, price: str, name: str = "Boot") -> Product:
     moment = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)
     product = Product(
-        product_id, name=name, price=Decimal(price), currency="USD", stock=1,
-        created_at=moment, updated_at=moment, version=1,
+        product_id,
+        name=name,
+        price=Decimal(price),
+        currency="USD",
+        stock=1,
+        created_at=moment,
+        updated_at=moment,
+        version=1,
     )
     product.set_index_keys()
     return product

@@ -106,9 +106,7 @@ def test_upsert_product_null_clears_optional_fields(api: ApiClient) -> None:
 
 
 @pytest.mark.parametrize("field", ["name", "price", "currency", "stock"])
-def test_upsert_product_null_is_rejected_for_required_fields(
-    api: ApiClient, field: str
-) -> None:
+def test_upsert_product_null_is_rejected_for_required_fields(api: ApiClient, field: str) -> None:
     created = create_product(api)
 
     response = upsert_product(api, id=created["id"], **{field: None})

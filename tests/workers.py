@@ -28,9 +28,7 @@ def run_concurrently(endpoint_url: str, batches: list[list[Request]]) -> list[li
     context = multiprocessing.get_context("spawn")
     start_at = time.time() + 4
     with context.Pool(len(batches)) as pool:
-        results = [
-            pool.apply_async(_run, (endpoint_url, start_at, batch)) for batch in batches
-        ]
+        results = [pool.apply_async(_run, (endpoint_url, start_at, batch)) for batch in batches]
         return [result.get(timeout=300) for result in results]
 
 
