@@ -40,7 +40,9 @@ def target_python() -> str:
     """
     candidates = [os.environ.get("LAMBDA_PYTHON", ""), shutil.which(f"python{PYTHON_VERSION}")]
     candidates += sorted(
-        glob.glob(os.path.expanduser(f"~/.pyenv/versions/{PYTHON_VERSION}*/bin/python{PYTHON_VERSION}"))
+        glob.glob(
+            os.path.expanduser(f"~/.pyenv/versions/{PYTHON_VERSION}*/bin/python{PYTHON_VERSION}")
+        )
     )
     for candidate in filter(None, candidates):
         probe = subprocess.run(

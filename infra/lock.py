@@ -32,10 +32,19 @@ def main() -> None:
         report = Path(scratch) / "report.json"
         subprocess.run(
             [
-                sys.executable, "-m", "pip", "install", "--quiet", "--dry-run",
-                "--ignore-installed", "--report", str(report),
-                "--target", str(Path(scratch) / "target"),
-                *PIP_TARGET_FLAGS, *project["dependencies"],
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--dry-run",
+                "--ignore-installed",
+                "--report",
+                str(report),
+                "--target",
+                str(Path(scratch) / "target"),
+                *PIP_TARGET_FLAGS,
+                *project["dependencies"],
             ],
             check=True,
         )

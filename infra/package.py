@@ -28,8 +28,19 @@ APP_LABEL = "(app)"
 def install_dependencies(tree: Path) -> None:
     subprocess.run(
         [
-            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
-            "--require-hashes", "--target", str(tree), *PIP_TARGET_FLAGS, "-r", str(LOCK),
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-compile",
+            "--require-hashes",
+            "--target",
+            str(tree),
+            *PIP_TARGET_FLAGS,
+            "-r",
+            str(LOCK),
         ],
         check=True,
     )
@@ -51,8 +62,15 @@ def compile_bytecode(tree: Path) -> None:
     # which a zip stores only to 2 s and /var/task cannot rewrite anyway.
     subprocess.run(
         [
-            target_python(), "-m", "compileall", "-q", "-j", "0",
-            "--invalidation-mode", "unchecked-hash", str(tree),
+            target_python(),
+            "-m",
+            "compileall",
+            "-q",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            str(tree),
         ],
         check=True,
     )
@@ -123,9 +141,11 @@ def main() -> None:
     print(f"{'':24} {'unzipped':>12} {'zipped':>12}")
     for label, (size, zipped) in sorted(sizes.items(), key=lambda item: -item[1][1]):
         print(f"{label:24} {size:>12,} {zipped:>12,}")
-    print(f"{artifact.relative_to(REPO) if artifact.is_relative_to(REPO) else artifact}: "
-          f"{artifact.stat().st_size:,} bytes zipped, {unzipped:,} unzipped, "
-          f"built in {time.monotonic() - started:.1f} s")
+    print(
+        f"{artifact.relative_to(REPO) if artifact.is_relative_to(REPO) else artifact}: "
+        f"{artifact.stat().st_size:,} bytes zipped, {unzipped:,} unzipped, "
+        f"built in {time.monotonic() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

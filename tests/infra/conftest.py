@@ -49,9 +49,7 @@ def iam_actions_for_call(operation: str, params: dict[str, Any]) -> set[str]:
     """The IAM actions one DynamoDB API call needs, e.g. ("GetItem", {...})."""
     if operation == "TransactWriteItems":
         return {
-            TRANSACT_ITEM_ACTIONS[kind]
-            for item in params.get("TransactItems", [])
-            for kind in item
+            TRANSACT_ITEM_ACTIONS[kind] for item in params.get("TransactItems", []) for kind in item
         }
     if operation == "TransactGetItems":
         return {"dynamodb:GetItem"}

@@ -21,8 +21,13 @@ sys.path.insert(0, str(REPO / "infra"))
 import lambda_target  # noqa: E402
 
 BUDGET_BYTES = 5_000_000
-APP_MODULES = ["handler.py", "settings.py", "schema/app.py", "resolvers/storage.py",
-               "models/product.py"]
+APP_MODULES = [
+    "handler.py",
+    "settings.py",
+    "schema/app.py",
+    "resolvers/storage.py",
+    "models/product.py",
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +49,10 @@ def artifact(build: Path) -> zipfile.ZipFile:
 
 def locked() -> dict[str, str]:
     text = lambda_target.LOCK.read_text()
-    return {name.lower().replace("_", "-"): version
-            for name, version in re.findall(r"^([\w.-]+)==([\w.]+)", text, re.MULTILINE)}
+    return {
+        name.lower().replace("_", "-"): version
+        for name, version in re.findall(r"^([\w.-]+)==([\w.]+)", text, re.MULTILINE)
+    }
 
 
 def test_package_zip_is_under_budget(build: Path) -> None:
@@ -73,9 +80,14 @@ def test_package_bundles_every_locked_dependency(artifact: zipfile.ZipFile) -> N
 def test_package_bytecode_is_unchecked_python_3_13(artifact: zipfile.ZipFile) -> None:
     # GIVEN the magic number of the interpreter the runtime runs
     magic = subprocess.run(
-        [lambda_target.target_python(), "-c",
-         "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"],
-        capture_output=True, text=True, check=True,
+        [
+            lambda_target.target_python(),
+            "-c",
+            "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     names = artifact.namelist()
     sources = [name for name in names if name.endswith(".py")]
@@ -100,8 +112,7 @@ def test_lock_pins_every_runtime_dependency_but_the_sdk() -> None:
         else:
             assert requirement.specifier.contains(pins[name]), (name, pins.get(name))
     assert not set(pins) & lambda_target.RUNTIME_PROVIDED
-    assert all("--hash=sha256:" in line for line in
-               lambda_target.LOCK.read_text().split("==")[1:])
+    assert all("--hash=sha256:" in line for line in lambda_target.LOCK.read_text().split("==")[1:])
 
 
 def test_lock_states_the_lowest_botocore_pyproject_allows() -> None:
@@ -119,33 +130,65 @@ def test_package_answers_graphql_on_python_3_13_with_lowest_botocore(
     task, runtime = build / "task", build / "runtime"
     artifact.extractall(task)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(runtime),
-         *lambda_target.PIP_TARGET_FLAGS, f"boto3=={lambda_target.MIN_BOTOCORE}",
-         f"botocore=={lambda_target.MIN_BOTOCORE}"],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--target",
+            str(runtime),
+            *lambda_target.PIP_TARGET_FLAGS,
+            f"boto3=={lambda_target.MIN_BOTOCORE}",
+            f"botocore=={lambda_target.MIN_BOTOCORE}",
+        ],
+        check=True,
+        capture_output=True,
     )
     event: dict[str, Any] = {
-        "version": "2.0", "routeKey": "POST /graphql", "rawPath": "/graphql",
-        "rawQueryString": "", "headers": {"content-type": "application/json"},
-        "requestContext": {"http": {"method": "POST", "path": "/graphql",
-                                    "sourceIp": "192.0.2.1", "protocol": "HTTP/1.1"},
-                           "requestId": "request", "stage": "$default"},
-        "body": json.dumps({"query": "{ __typename }"}), "isBase64Encoded": False,
+        "version": "2.0",
+        "routeKey": "POST /graphql",
+        "rawPath": "/graphql",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "http": {
+                "method": "POST",
+                "path": "/graphql",
+                "sourceIp": "192.0.2.1",
+                "protocol": "HTTP/1.1",
+            },
+            "requestId": "request",
+            "stage": "$default",
+        },
+        "body": json.dumps({"query": "{ __typename }"}),
+        "isBase64Encoded": False,
     }
     script = (
         "import json, sys, types, handler, botocore;"
-        f"r = handler.handler(json.loads({json.dumps(json.dumps(event))}), types.SimpleNamespace());"
+        f"event = json.loads({json.dumps(json.dumps(event))});"
+        "r = handler.handler(event, types.SimpleNamespace());"
         "print(json.dumps([r['statusCode'], json.loads(r['body']), botocore.__version__,"
         " sys.version_info[:2]]))"
     )
     # WHEN python3.13 imports the handler from there and answers a query
     result = subprocess.run(
-        [lambda_target.target_python(), "-I", "-c",
-         f"import sys; sys.path[:0] = [{str(task)!r}, {str(runtime)!r}]; {script}"],
-        capture_output=True, text=True, check=False, cwd=build,
+        [
+            lambda_target.target_python(),
+            "-I",
+            "-c",
+            f"import sys; sys.path[:0] = [{str(task)!r}, {str(runtime)!r}]; {script}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=build,
     )
     # THEN it answers, on the runtime's botocore rather than a bundled one
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        200, {"data": {"__typename": "Query"}}, lambda_target.MIN_BOTOCORE, [3, 13]
+        200,
+        {"data": {"__typename": "Query"}},
+        lambda_target.MIN_BOTOCORE,
+        [3, 13],
     ]

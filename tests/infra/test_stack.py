@@ -80,9 +80,7 @@ def stack(models_on_moto: None, transformed: dict[str, Any]) -> dict[str, Any]:
     if region == "us-east-1":
         s3.create_bucket(Bucket=BUCKET)
     else:
-        s3.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region}
-        )
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
     s3.put_object(Bucket=BUCKET, Key=KEY, Body=code_zip())
     cloudformation = boto3.client("cloudformation", region_name=region)
     cloudformation.create_stack(

@@ -47,7 +47,9 @@ def model_definition(model: type[Model]) -> dict[str, Any]:
     """What PynamoDB would create for the model: keys, attribute types, indexes."""
     schema = model._get_schema()
     return {
-        "attributes": {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]},
+        "attributes": {
+            a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]
+        },
         "keys": key_schema(schema["key_schema"]),
         "global_indexes": {
             index["index_name"]: {
@@ -275,7 +277,11 @@ def test_function_reserved_concurrency_follows_parameter(
 ) -> None:
     _, function = only(resources, "AWS::Lambda::Function")
     assert function["Properties"]["ReservedConcurrentExecutions"] == {
-        "Fn::If": ["HasReservedConcurrency", {"Ref": "ReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+        "Fn::If": [
+            "HasReservedConcurrency",
+            {"Ref": "ReservedConcurrency"},
+            {"Ref": "AWS::NoValue"},
+        ]
     }
     assert template["Conditions"]["HasReservedConcurrency"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, -1]}]
@@ -310,8 +316,11 @@ def test_api_calls_the_published_alias(resources: dict[str, Any]) -> None:
 
 def test_api_routes_are_public_graphql_and_authorized_admin(resources: dict[str, Any]) -> None:
     paths = api_body(resources)["paths"]
-    routes = {(path, method): route.get("security") for path, methods in paths.items()
-              for method, route in methods.items()}
+    routes = {
+        (path, method): route.get("security")
+        for path, methods in paths.items()
+        for method, route in methods.items()
+    }
     assert routes == {
         ("/graphql", "get"): None,
         ("/graphql", "post"): None,
@@ -344,8 +353,11 @@ def test_user_pool_has_admin_group_and_app_client_when_created(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
     assert template["Parameters"]["CreateUserPool"]["AllowedValues"] == ["true", "false"]
-    for kind in ("AWS::Cognito::UserPool", "AWS::Cognito::UserPoolGroup",
-                 "AWS::Cognito::UserPoolClient"):
+    for kind in (
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::Cognito::UserPoolClient",
+    ):
         _, resource = only(resources, kind)
         assert resource["Condition"] == "CreateUserPool"
     _, group = only(resources, "AWS::Cognito::UserPoolGroup")
