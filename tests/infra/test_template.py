@@ -349,6 +349,14 @@ def test_admin_authorizer_takes_issuer_and_audience_from_parameters_or_user_pool
     }
 
 
+def test_own_issuer_must_be_named_without_user_pool(transformed: dict[str, Any]) -> None:
+    (rule,) = transformed["Rules"].values()
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "CreateUserPool"}, "false"]}
+    assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]}
+    ]
+
+
 def test_user_pool_has_admin_group_and_app_client_when_created(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
