@@ -6,7 +6,7 @@ DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint setup dynamodb-local java clean
+.PHONY: serve test lint setup dynamodb-local java clean package lock test-min-botocore
 
 $(VENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,24 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The Lambda artifact, build/catalog-api.zip, from infra/requirements-lambda.txt.
+package: setup
+	$(BIN)/python infra/package.py
+
+# Re-pins infra/requirements-lambda.txt after pyproject.toml's dependencies change.
+lock: setup
+	$(BIN)/python infra/lock.py
+
+# The suite against the lowest botocore the code supports (infra/lambda_target.py),
+# in a venv of its own so the everyday one keeps the newest.
+MIN_BOTOCORE = $(shell $(PYTHON) -c "import sys; sys.path.insert(0, 'infra'); import lambda_target; print(lambda_target.MIN_BOTOCORE)")
+MIN_VENV := build/venv-min-botocore
+test-min-botocore: java dynamodb-local
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet -e '.[dev]' 'botocore==$(MIN_BOTOCORE)' 'boto3==$(MIN_BOTOCORE)'
+	$(MIN_VENV)/bin/python -m pip show botocore | grep -x 'Version: $(MIN_BOTOCORE)'
+	$(MIN_VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) $(DDB_LOCAL)/node_modules .pytest_cache
+	rm -rf $(VENV) $(DDB_LOCAL)/node_modules .pytest_cache build

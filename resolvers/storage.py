@@ -35,6 +35,10 @@ UNAVAILABLE_CODES = frozenset(
 )
 # A write that loses a race re-reads and tries again; contention this long is rare.
 MAX_ATTEMPTS = 8
+# Backoff jitter from the OS, not `random`'s module state: under Lambda SnapStart
+# every environment restored from one snapshot would share that state and retry
+# in lockstep.
+_jitter = random.SystemRandom()
 
 
 class Raced(Exception):
@@ -60,7 +64,7 @@ def with_retries(operation: Callable[[], R]) -> R:
         try:
             return operation()
         except Raced:
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+            time.sleep(_jitter.uniform(0, 0.01 * 2**attempt))
     raise Conflict("The item is being changed by other requests; try again.")
 
 

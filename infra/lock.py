@@ -1,0 +1,64 @@
+"""Writes infra/requirements-lambda.txt: the runtime dependencies for Lambda, pinned and hashed.
+
+Resolves pyproject's [project] dependencies for python3.13 on manylinux arm64 with
+`pip install --dry-run --report`, and keeps every package but the AWS SDK the
+runtime provides. Run it through `make lock`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+from lambda_target import LOCK, MIN_BOTOCORE, PIP_TARGET_FLAGS, REPO, RUNTIME_PROVIDED
+
+HEADER = f"""\
+# The Lambda function's dependencies for python3.13 on arm64, pinned with hashes.
+# Written by `make lock` (infra/lock.py) from pyproject.toml's dependencies; do not edit.
+#
+# Not bundled, provided by the Lambda runtime: {", ".join(sorted(RUNTIME_PROVIDED))}.
+# The code needs botocore>={MIN_BOTOCORE}, the lowest version `make test-min-botocore`
+# runs the suite against; python3.13 came to Lambda in November 2024 with a later one.
+"""
+
+
+def main() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--dry-run",
+                "--ignore-installed",
+                "--report",
+                str(report),
+                "--target",
+                str(Path(scratch) / "target"),
+                *PIP_TARGET_FLAGS,
+                *project["dependencies"],
+            ],
+            check=True,
+        )
+        resolved = json.loads(report.read_text())["install"]
+    lines = [HEADER]
+    for item in sorted(resolved, key=lambda item: item["metadata"]["name"].lower()):
+        name, version = item["metadata"]["name"], item["metadata"]["version"]
+        if name.lower() in RUNTIME_PROVIDED:
+            continue
+        digest = item["download_info"]["archive_info"]["hashes"]["sha256"]
+        lines.append(f"{name}=={version} \\\n    --hash=sha256:{digest}\n")
+    LOCK.write_text("".join(lines))
+    print(f"wrote {LOCK.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""The transformed template deployed into moto's CloudFormation, then used by the handler."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from models import MODELS, Category, Product
+
+STACK = "catalog"
+BUCKET, KEY = "catalog-artifacts", "catalog-api.zip"
+# moto's CloudFormation has no Cognito, Lambda alias or API Gateway v2 resources
+# (nor permissions on an alias), so the stack it gets holds the rest: the tables,
+# the role, the log group and the function with its published version.
+MOTO_SUPPORTED = frozenset(
+    {
+        "AWS::DynamoDB::Table",
+        "AWS::IAM::Role",
+        "AWS::Logs::LogGroup",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Version",
+    }
+)
+
+
+def deployable_by_moto(transformed: dict[str, Any]) -> dict[str, Any]:
+    resources = {
+        name: resource
+        for name, resource in transformed["Resources"].items()
+        if resource["Type"] in MOTO_SUPPORTED
+    }
+    outputs = {
+        name: output
+        for name, output in transformed["Outputs"].items()
+        if "Condition" not in output and "HttpApi" not in json.dumps(output)
+    }
+    return {**transformed, "Resources": resources, "Outputs": outputs}
+
+
+def code_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "handler = None\n")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def models_on_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Points the models at moto's default endpoint, and back afterwards."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(variable, "testing")
+    saved = [(model, model.Meta.host, model._connection) for model in MODELS]
+    for model in MODELS:
+        model.Meta.host = None
+        model._connection = None
+    try:
+        with mock_aws():
+            yield
+    finally:
+        for model, host, connection in saved:
+            model.Meta.host = host
+            model._connection = connection
+
+
+@pytest.fixture
+def stack(models_on_moto: None, transformed: dict[str, Any]) -> dict[str, Any]:
+    """The stack, created with the table names the models use; returns its outputs."""
+    region = Product.Meta.region
+    s3 = boto3.client("s3", region_name=region)
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=BUCKET)
+    else:
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=code_zip())
+    cloudformation = boto3.client("cloudformation", region_name=region)
+    cloudformation.create_stack(
+        StackName=STACK,
+        TemplateBody=json.dumps(deployable_by_moto(transformed)),
+        Capabilities=["CAPABILITY_IAM"],
+        Parameters=[
+            {"ParameterKey": "ProductsTableName", "ParameterValue": Product.Meta.table_name},
+            {"ParameterKey": "CategoriesTableName", "ParameterValue": Category.Meta.table_name},
+            {"ParameterKey": "CreateUserPool", "ParameterValue": "false"},
+        ],
+    )
+    (described,) = cloudformation.describe_stacks(StackName=STACK)["Stacks"]
+    assert described["StackStatus"] == "CREATE_COMPLETE"
+    return {output["OutputKey"]: output["OutputValue"] for output in described["Outputs"]}
+
+
+def http_api_event(path: str, body: dict[str, Any], groups: str | None = None) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) POST, as the JWT authorizer passes it on."""
+    request_context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "api",
+        "domainName": "api.execute-api.us-east-1.amazonaws.com",
+        "http": {
+            "method": "POST",
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": "192.0.2.1",
+            "userAgent": "pytest",
+        },
+        "requestId": "request",
+        "routeKey": f"POST {path}",
+        "stage": "$default",
+        "time": "27/Nov/2026:21:00:00 +0000",
+        "timeEpoch": 1795813200000,
+    }
+    if groups is not None:
+        request_context["authorizer"] = {
+            "jwt": {"claims": {"sub": "admin-user", "cognito:groups": groups}, "scopes": None}
+        }
+    return {
+        "version": "2.0",
+        "routeKey": f"POST {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "host": request_context["domainName"]},
+        "requestContext": request_context,
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def call(path: str, query: str, variables: dict[str, Any], groups: str | None = None) -> Any:
+    from handler import handler
+
+    event = http_api_event(path, {"query": query, "variables": variables}, groups)
+    response = handler(event, SimpleNamespace(aws_request_id="request"))
+    assert response["statusCode"] == 200, response
+    payload = json.loads(response["body"])
+    assert "errors" not in payload, payload
+    return payload["data"]
+
+
+def test_stack_creates_tables_the_models_describe(stack: dict[str, Any]) -> None:
+    dynamodb = boto3.client("dynamodb", region_name=Product.Meta.region)
+    assert stack["ProductsTableName"] == Product.Meta.table_name
+    assert stack["CategoriesTableName"] == Category.Meta.table_name
+    for model in MODELS:
+        table = dynamodb.describe_table(TableName=model.Meta.table_name)["Table"]
+        schema = model._get_schema()
+        assert table["DeletionProtectionEnabled"] is True
+        assert sorted(table["KeySchema"], key=str) == sorted(schema["key_schema"], key=str)
+        assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+            index["index_name"] for index in schema["global_secondary_indexes"]
+        }
+
+
+def test_stack_gives_function_the_models_table_names(stack: dict[str, Any]) -> None:
+    (function,) = boto3.client("lambda", region_name=Product.Meta.region).list_functions()[
+        "Functions"
+    ]
+    variables = function["Environment"]["Variables"]
+    assert variables["CATALOG_PRODUCTS_TABLE"] == Product.Meta.table_name
+    assert variables["CATALOG_CATEGORIES_TABLE"] == Category.Meta.table_name
+    assert variables["CATALOG_ADMIN_GROUP"] == "admin"
+    assert function["Runtime"] == "python3.13"
+
+
+def test_handler_round_trip_on_stack_tables_within_role_actions(
+    stack: dict[str, Any],
+    recorded_dynamodb_actions: set[str],
+    maintained_actions: frozenset[str],
+) -> None:
+    # GIVEN an admin creates a category through /admin/graphql
+    created = call(
+        "/admin/graphql",
+        "mutation ($input: UpsertCategoryInput!) { upsertCategory(input: $input) { id name } }",
+        {"input": {"name": "Garden tools"}},
+        groups="[admin]",
+    )["upsertCategory"]
+    # WHEN anyone reads it back through /graphql
+    read = call(
+        "/graphql",
+        "query ($id: ID!) { category(id: $id) { id name productCount } }",
+        {"id": created["id"]},
+    )["category"]
+    # THEN it is there, and every DynamoDB call made is one the role grants
+    assert read == {"id": created["id"], "name": "Garden tools", "productCount": 0}
+    assert recorded_dynamodb_actions
+    assert recorded_dynamodb_actions <= maintained_actions, recorded_dynamodb_actions

@@ -1,0 +1,399 @@
+"""The SAM template, linted and transformed as CloudFormation would run it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pynamodb.models import Model
+
+from models import MODELS, Category, Product
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Which environment variable tells the function each model's table.
+TABLE_VARIABLES: dict[str, type[Model]] = {
+    "CATALOG_PRODUCTS_TABLE": Product,
+    "CATALOG_CATEGORIES_TABLE": Category,
+}
+# API Gateway gives up on an integration after 29 s (REST) / 30 s (HTTP API).
+API_GATEWAY_LIMIT_SECONDS = 29
+INDEX_ARN = re.compile(r"^\$\{(?P<table>\w+)\.Arn\}/index/(?P<index>[\w.-]+)$")
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: res for name, res in resources.items() if res["Type"] == kind}
+
+
+def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    found = of_type(resources, kind)
+    assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def key_schema(keys: list[dict[str, str]]) -> dict[str, str]:
+    return {key["KeyType"]: key["AttributeName"] for key in keys}
+
+
+def projection(value: dict[str, Any]) -> dict[str, Any]:
+    return {**value, "NonKeyAttributes": sorted(value.get("NonKeyAttributes", []))}
+
+
+def model_definition(model: type[Model]) -> dict[str, Any]:
+    """What PynamoDB would create for the model: keys, attribute types, indexes."""
+    schema = model._get_schema()
+    return {
+        "attributes": {
+            a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]
+        },
+        "keys": key_schema(schema["key_schema"]),
+        "global_indexes": {
+            index["index_name"]: {
+                "keys": key_schema(index["key_schema"]),
+                "projection": projection(index["projection"]),
+            }
+            for index in schema["global_secondary_indexes"]
+        },
+        "local_indexes": sorted(index["index_name"] for index in schema["local_secondary_indexes"]),
+    }
+
+
+def template_definition(table: dict[str, Any]) -> dict[str, Any]:
+    properties = table["Properties"]
+    return {
+        "attributes": {
+            a["AttributeName"]: a["AttributeType"] for a in properties["AttributeDefinitions"]
+        },
+        "keys": key_schema(properties["KeySchema"]),
+        "global_indexes": {
+            index["IndexName"]: {
+                "keys": key_schema(index["KeySchema"]),
+                "projection": projection(index["Projection"]),
+            }
+            for index in properties.get("GlobalSecondaryIndexes", [])
+        },
+        "local_indexes": sorted(
+            index["IndexName"] for index in properties.get("LocalSecondaryIndexes", [])
+        ),
+    }
+
+
+def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[str, Any]]:
+    """The table resource whose name the function is given for this model."""
+    _, function = only(resources, "AWS::Lambda::Function")
+    variables = function["Properties"]["Environment"]["Variables"]
+    variable = next(name for name, each in TABLE_VARIABLES.items() if each is model)
+    name = variables[variable]["Ref"]
+    return name, resources[name]
+
+
+def role_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
+    _, role = only(resources, "AWS::IAM::Role")
+    return [
+        statement
+        for policy in role["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def dynamodb_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        s
+        for s in role_statements(resources)
+        if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))
+    ]
+
+
+def api_body(resources: dict[str, Any]) -> dict[str, Any]:
+    _, api = only(resources, "AWS::ApiGatewayV2::Api")
+    body: dict[str, Any] = api["Properties"]["Body"]
+    return body
+
+
+def test_cfn_lint_passes_with_no_findings() -> None:
+    # Informational rules too: a finding of any level fails, unless infra/.cfnlintrc
+    # ignores it with a reason.
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run(
+        [cfn_lint, "--include-checks", "I", "--", "infra/template.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_transform_creates_every_model_table_and_nothing_else(resources: dict[str, Any]) -> None:
+    tables = {table_of(resources, model)[0] for model in MODELS}
+    assert tables == set(of_type(resources, "AWS::DynamoDB::Table"))
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_table_definition_equals_model(resources: dict[str, Any], model: type[Model]) -> None:
+    _, table = table_of(resources, model)
+    assert template_definition(table) == model_definition(model)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_table_survives_stack_update_and_delete(
+    resources: dict[str, Any], model: type[Model]
+) -> None:
+    _, table = table_of(resources, model)
+    properties = table["Properties"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    assert properties["DeletionProtectionEnabled"] is True
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["SSESpecification"]["SSEEnabled"] is True
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_table_name_defaults_to_the_models_default(
+    template: dict[str, Any], resources: dict[str, Any], model: type[Model]
+) -> None:
+    from settings import Settings
+
+    _, table = table_of(resources, model)
+    parameter = table["Properties"]["TableName"]["Ref"]
+    expected = {Product: "products_table", Category: "categories_table"}[model]
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in TABLE_VARIABLES:
+            patch.delenv(variable, raising=False)
+        defaults = Settings.from_env()
+    assert template["Parameters"][parameter]["Default"] == getattr(defaults, expected)
+
+
+def test_role_dynamodb_actions_equal_maintained_list(
+    resources: dict[str, Any], maintained_actions: frozenset[str]
+) -> None:
+    granted = {a for s in dynamodb_statements(resources) for a in as_list(s["Action"])}
+    assert granted == maintained_actions
+
+
+def test_role_dynamodb_resources_are_exactly_the_tables_and_indexes(
+    resources: dict[str, Any],
+) -> None:
+    # GIVEN the ARNs PynamoDB addresses: each model's table and each of its indexes
+    expected_tables = {table_of(resources, model)[0] for model in MODELS}
+    expected_indexes = {
+        (table_of(resources, model)[0], index["index_name"])
+        for model in MODELS
+        for index in model._get_schema()["global_secondary_indexes"]
+    }
+    # WHEN the DynamoDB statements' resources are read
+    tables, indexes, others = set(), set(), []
+    for statement in dynamodb_statements(resources):
+        assert statement["Effect"] == "Allow"
+        for resource in as_list(statement["Resource"]):
+            if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+                name, attribute = resource["Fn::GetAtt"]
+                (tables if attribute == "Arn" else others).add(name)  # type: ignore[attr-defined]
+            elif isinstance(resource, dict) and INDEX_ARN.match(resource.get("Fn::Sub", "")):
+                match = INDEX_ARN.match(resource["Fn::Sub"])
+                assert match is not None
+                indexes.add((match["table"], match["index"]))
+            else:
+                others.append(resource)
+    # THEN they are those ARNs, with no wildcard and nothing else
+    assert others == []
+    assert tables == expected_tables
+    assert indexes == expected_indexes
+
+
+def test_role_grants_only_dynamodb_logs_and_xray(resources: dict[str, Any]) -> None:
+    log_group, _ = only(resources, "AWS::Logs::LogGroup")
+    by_service: dict[str, list[dict[str, Any]]] = {}
+    for statement in role_statements(resources):
+        services = {a.split(":")[0] for a in as_list(statement["Action"])}
+        assert len(services) == 1, statement
+        by_service.setdefault(services.pop(), []).append(statement)
+    assert set(by_service) == {"dynamodb", "logs", "xray"}
+    assert [s["Resource"] for s in by_service["logs"]] == [{"Fn::Sub": f"${{{log_group}.Arn}}"}]
+    assert [sorted(s["Action"]) for s in by_service["logs"]] == [
+        ["logs:CreateLogStream", "logs:PutLogEvents"]
+    ]
+    # X-Ray's write actions accept no resource but "*": the only "*" in the role.
+    assert [(sorted(s["Action"]), s["Resource"]) for s in by_service["xray"]] == [
+        (["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "*")
+    ]
+
+
+def test_role_has_no_managed_policy(resources: dict[str, Any]) -> None:
+    role_name, role = only(resources, "AWS::IAM::Role")
+    _, function = only(resources, "AWS::Lambda::Function")
+    assert "ManagedPolicyArns" not in role["Properties"]
+    assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+
+
+def test_function_runs_the_handler_on_python_3_13_arm64(resources: dict[str, Any]) -> None:
+    _, function = only(resources, "AWS::Lambda::Function")
+    properties = function["Properties"]
+    assert properties["Handler"] == "handler.handler"
+    assert properties["Runtime"] == "python3.13"
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["TracingConfig"] == {"Mode": "Active"}
+    assert 128 <= properties["MemorySize"] <= 10240
+
+
+def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) -> None:
+    from models.base import BaseMeta
+
+    _, function = only(resources, "AWS::Lambda::Function")
+    timeout = function["Properties"]["Timeout"]
+    retry = BaseMeta.retry_configuration
+    one_call = retry["total_max_attempts"] * (
+        BaseMeta.connect_timeout_seconds + BaseMeta.read_timeout_seconds
+    )
+    assert one_call < timeout < API_GATEWAY_LIMIT_SECONDS
+
+
+def test_function_environment_names_tables_and_admin_group(resources: dict[str, Any]) -> None:
+    _, function = only(resources, "AWS::Lambda::Function")
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["CATALOG_ADMIN_GROUP"] == {"Ref": "AdminGroup"}
+    for variable in TABLE_VARIABLES:
+        assert resources[variables[variable]["Ref"]]["Type"] == "AWS::DynamoDB::Table"
+
+
+def test_function_logs_to_a_group_with_retention(resources: dict[str, Any]) -> None:
+    log_group_name, log_group = only(resources, "AWS::Logs::LogGroup")
+    _, function = only(resources, "AWS::Lambda::Function")
+    assert function["Properties"]["LoggingConfig"]["LogGroup"] == {"Ref": log_group_name}
+    assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_function_reserved_concurrency_follows_parameter(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, function = only(resources, "AWS::Lambda::Function")
+    assert function["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": [
+            "HasReservedConcurrency",
+            {"Ref": "ReservedConcurrency"},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    assert template["Conditions"]["HasReservedConcurrency"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ReservedConcurrency"}, -1]}]
+    }
+    assert template["Parameters"]["ReservedConcurrency"]["Type"] == "Number"
+
+
+def test_snapstart_applies_to_published_versions_when_enabled(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, function = only(resources, "AWS::Lambda::Function")
+    assert function["Properties"]["SnapStart"] == {
+        "ApplyOn": {"Fn::If": ["SnapStartEnabled", "PublishedVersions", "None"]}
+    }
+    assert template["Conditions"]["SnapStartEnabled"] == {
+        "Fn::Equals": [{"Ref": "EnableSnapStart"}, "true"]
+    }
+    assert template["Parameters"]["EnableSnapStart"]["Default"] == "false"
+
+
+def test_api_calls_the_published_alias(resources: dict[str, Any]) -> None:
+    alias_name, alias = only(resources, "AWS::Lambda::Alias")
+    version_name, _ = only(resources, "AWS::Lambda::Version")
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version_name, "Version"]}
+    for path in api_body(resources)["paths"].values():
+        for route in path.values():
+            uri = route["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+            assert f"${{{alias_name}}}" in uri
+    for _, permission in of_type(resources, "AWS::Lambda::Permission").items():
+        assert permission["Properties"]["FunctionName"] == {"Ref": alias_name}
+
+
+def test_api_routes_are_public_graphql_and_authorized_admin(resources: dict[str, Any]) -> None:
+    paths = api_body(resources)["paths"]
+    routes = {
+        (path, method): route.get("security")
+        for path, methods in paths.items()
+        for method, route in methods.items()
+    }
+    assert routes == {
+        ("/graphql", "get"): None,
+        ("/graphql", "post"): None,
+        ("/admin/graphql", "post"): [{"AdminJwt": []}],
+    }
+
+
+def test_admin_authorizer_takes_issuer_and_audience_from_parameters_or_user_pool(
+    resources: dict[str, Any],
+) -> None:
+    scheme = api_body(resources)["components"]["securitySchemes"]["AdminJwt"]
+    authorizer = scheme["x-amazon-apigateway-authorizer"]
+    assert authorizer["type"] == "jwt"
+    assert authorizer["identitySource"] == "$request.header.Authorization"
+    assert authorizer["jwtConfiguration"] == {
+        "issuer": {
+            "Fn::If": [
+                "CreateUserPool",
+                {"Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPool}"},
+                {"Ref": "JwtIssuer"},
+            ]
+        },
+        "audience": {
+            "Fn::If": ["CreateUserPool", [{"Ref": "UserPoolClient"}], {"Ref": "JwtAudience"}]
+        },
+    }
+
+
+def test_own_issuer_must_be_named_without_user_pool(transformed: dict[str, Any]) -> None:
+    (rule,) = transformed["Rules"].values()
+    assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "CreateUserPool"}, "false"]}
+    assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]}
+    ]
+
+
+def test_user_pool_has_admin_group_and_app_client_when_created(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["CreateUserPool"]["AllowedValues"] == ["true", "false"]
+    for kind in (
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::Cognito::UserPoolClient",
+    ):
+        _, resource = only(resources, kind)
+        assert resource["Condition"] == "CreateUserPool"
+    _, group = only(resources, "AWS::Cognito::UserPoolGroup")
+    assert group["Properties"]["GroupName"] == {"Ref": "AdminGroup"}
+    assert template["Parameters"]["AdminGroup"]["Default"] == "admin"
+
+
+def test_cors_origins_come_from_parameter(transform_with: Any) -> None:
+    origins = "https://shop.example.com,https://admin.example.com"
+    body = api_body(transform_with({"CorsAllowedOrigins": origins})["Resources"])
+    condition, cors, otherwise = body["x-amazon-apigateway-cors"]["Fn::If"]
+    assert (condition, otherwise) == ("HasCorsOrigins", {"Ref": "AWS::NoValue"})
+    assert cors["allowOrigins"] == {"Fn::Split": [",", origins]}
+    assert cors["allowHeaders"] == ["authorization", "content-type"]
+
+
+def test_stage_throttling_comes_from_parameters(resources: dict[str, Any]) -> None:
+    _, stage = only(resources, "AWS::ApiGatewayV2::Stage")
+    assert stage["Properties"]["DefaultRouteSettings"] == {
+        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
+        "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
+    }
+
+
+def test_outputs_name_urls_tables_and_user_pool(transformed: dict[str, Any]) -> None:
+    outputs = transformed["Outputs"]
+    assert outputs["GraphQLUrl"]["Value"]["Fn::Sub"].endswith("/graphql")
+    assert outputs["AdminGraphQLUrl"]["Value"]["Fn::Sub"].endswith("/admin/graphql")
+    assert outputs["ProductsTableName"]["Value"] == {"Ref": "ProductsTable"}
+    assert outputs["CategoriesTableName"]["Value"] == {"Ref": "CategoriesTable"}
+    assert outputs["UserPoolId"] == {"Condition": "CreateUserPool", "Value": {"Ref": "UserPool"}}
