@@ -109,21 +109,27 @@ class CallRecorder:
     """DynamoDB operations the models' botocore clients sent, in order."""
 
     calls: list[str] = field(default_factory=list)
+    params: list[dict[str, Any]] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.calls.clear()
+        self.params.clear()
         self.responses.clear()
 
     @property
     def counts(self) -> Counter[str]:
         return Counter(self.calls)
 
-    def _before(self, model: Any, **_: Any) -> None:
+    def _before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         self.calls.append(model.name)
+        self.params.append(params)
 
     def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
         self.responses.append((model.name, parsed))
+
+
+HOOKS = (("before-parameter-build.dynamodb", "_before"), ("after-call.dynamodb", "_after"))
 
 
 @pytest.fixture
@@ -132,9 +138,9 @@ def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallRecorder]:
     recorder = CallRecorder()
     clients = {id(c): c for c in (m._get_connection().connection.client for m in MODELS)}
     for client in clients.values():
-        client.meta.events.register("before-call.dynamodb", recorder._before)
-        client.meta.events.register("after-call.dynamodb", recorder._after)
+        for event, method in HOOKS:
+            client.meta.events.register(event, getattr(recorder, method))
     yield recorder
     for client in clients.values():
-        client.meta.events.unregister("before-call.dynamodb", recorder._before)
-        client.meta.events.unregister("after-call.dynamodb", recorder._after)
+        for event, method in HOOKS:
+            client.meta.events.unregister(event, getattr(recorder, method))
