@@ -1,4 +1,4 @@
-"""The `catalog` command: tables and the schema file."""
+"""The `catalog` command: tables, sample data and the schema file."""
 
 from __future__ import annotations
 
@@ -21,6 +21,17 @@ def create_tables(_args: argparse.Namespace) -> int:
     return 0
 
 
+def seed(_args: argparse.Namespace) -> int:
+    from cli.seed import seed
+
+    report = seed()
+    for line in report.lines():
+        print(line)
+    for failure in report.failures:
+        print(f"catalog seed: not written: {failure}", file=sys.stderr)
+    return 1 if report.failures else 0
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from schema.root import schema
 
@@ -41,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
         "create-tables", help="create the DynamoDB tables that are missing (safe to rerun)"
     )
     command.set_defaults(run=create_tables)
+
+    command = commands.add_parser(
+        "seed", help="write the sample catalog: 5 categories, 50 products (safe to rerun)"
+    )
+    command.set_defaults(run=seed)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(
