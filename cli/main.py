@@ -1,4 +1,4 @@
-"""The `catalog` command: tables, sample data and the schema file."""
+"""The `catalog` command: tables, sample data, the schema file and the local server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
 
-# Each command imports what reads the settings only when it runs.
+# Each command imports what reads the settings only when it runs: `serve` may first
+# have to start a local DynamoDB and point the settings at it.
 
 
 def create_tables(_args: argparse.Namespace) -> int:
@@ -44,6 +45,12 @@ def export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    from cli.serve import serve
+
+    return serve(args.host, args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="catalog", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -63,6 +70,24 @@ def parser() -> argparse.ArgumentParser:
         "--output", default="schema.graphql", help="file to write, or - for stdout"
     )
     command.set_defaults(run=export_schema)
+
+    command = commands.add_parser(
+        "serve",
+        help="serve the API locally, over DynamoDB Local (or moto without Java)",
+        description="Serve /graphql (public, with GraphiQL) and /admin/graphql (as an "
+        "admin). Without AWS_ENDPOINT_URL_DYNAMODB, start DynamoDB Local with its data "
+        "in .data/dynamodb, or moto in memory when Java or the jar is missing.",
+    )
+    command.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default %(default)s)"
+    )
+    command.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port to bind, 0 for any free one (default %(default)s)",
+    )
+    command.set_defaults(run=serve)
     return root
 
 
