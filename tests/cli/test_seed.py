@@ -30,6 +30,23 @@ def catalog_counts(dynamodb: Any) -> dict[str, Any]:
     }
 
 
+def set_product_attribute(dynamodb: Any, product_id: str, name: str, value: Any) -> None:
+    """Change a stored product behind the API's back, as another writer might."""
+    dynamodb.update_item(
+        TableName="catalog-products",
+        Key={"id": {"S": product_id}},
+        UpdateExpression=f"SET {name} = :value",
+        ExpressionAttributeValues={":value": value},
+    )
+
+
+def get_product(dynamodb: Any, product_id: str) -> dict[str, Any]:
+    item: dict[str, Any] = dynamodb.get_item(
+        TableName="catalog-products", Key={"id": {"S": product_id}}
+    )["Item"]
+    return item
+
+
 @pytest.fixture
 def tables(catalog: Any) -> None:
     assert catalog("create-tables").returncode == 0
@@ -75,12 +92,7 @@ def test_seed_twice_changes_nothing(catalog: Any, dynamodb: Any) -> None:
 def test_seed_restores_a_changed_sample_product(catalog: Any, dynamodb: Any) -> None:
     # GIVEN a seeded catalog whose trail runner's price was changed
     assert catalog("seed").returncode == 0
-    dynamodb.update_item(
-        TableName="catalog-products",
-        Key={"id": {"S": "prod-trail-runner"}},
-        UpdateExpression="SET price = :price",
-        ExpressionAttributeValues={":price": {"N": "1"}},
-    )
+    set_product_attribute(dynamodb, "prod-trail-runner", "price", {"N": "1"})
 
     # WHEN it is seeded again
     result = catalog("seed")
@@ -88,8 +100,7 @@ def test_seed_restores_a_changed_sample_product(catalog: Any, dynamodb: Any) -> 
     # THEN that product alone is written back, with the sample's price
     assert result.returncode == 0, result.stderr
     assert f"products: 0 created, 1 updated, {len(PRODUCTS) - 1} unchanged" in result.stdout
-    item = dynamodb.get_item(TableName="catalog-products", Key={"id": {"S": "prod-trail-runner"}})
-    assert item["Item"]["price"]["N"] == "129.99"
+    assert get_product(dynamodb, "prod-trail-runner")["price"] == {"N": "129.99"}
     assert catalog_counts(dynamodb)["products"] == len(PRODUCTS)
 
 
@@ -99,11 +110,8 @@ def test_seed_leaves_a_deleted_sample_product_deleted_and_says_so(
 ) -> None:
     # GIVEN a seeded catalog whose sticker was deleted
     assert catalog("seed").returncode == 0
-    dynamodb.update_item(
-        TableName="catalog-products",
-        Key={"id": {"S": "prod-sticker"}},
-        UpdateExpression="SET deleted_at = :moment",
-        ExpressionAttributeValues={":moment": {"S": "2026-11-27T18:30:00.000000+0000"}},
+    set_product_attribute(
+        dynamodb, "prod-sticker", "deleted_at", {"S": "2026-11-27T18:30:00.000000+0000"}
     )
 
     # WHEN it is seeded again
@@ -113,5 +121,4 @@ def test_seed_leaves_a_deleted_sample_product_deleted_and_says_so(
     assert result.returncode == 1
     assert "catalog seed: not written: prod-sticker: " in result.stderr
     assert "deleted" in result.stderr
-    item = dynamodb.get_item(TableName="catalog-products", Key={"id": {"S": "prod-sticker"}})
-    assert "deleted_at" in item["Item"]
+    assert "deleted_at" in get_product(dynamodb, "prod-sticker")
