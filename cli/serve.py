@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -36,6 +37,12 @@ def serve(host: str, port: int) -> int:
     except OSError as error:
         print(f"catalog serve: cannot listen on {host}:{port}: {error}", file=sys.stderr)
         return 1
+    if not _is_loopback(host):
+        print(
+            f"catalog serve: warning: anyone who can reach {host}:{port} is an admin on "
+            "/admin/graphql; bind 127.0.0.1 unless that is what you want.",
+            file=sys.stderr,
+        )
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS}
     storage: LocalDynamoDB | None = None
     try:
@@ -94,6 +101,13 @@ def _bind(host: str, port: int) -> socket.socket:
         listener.close()
         raise
     return listener
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _start_storage(data_dir: Path) -> LocalDynamoDB:
