@@ -173,3 +173,20 @@ def test_other_methods_are_405_with_a_code(http: ApiClient) -> None:
 
     assert response.status == 405
     assert response.codes == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '"{ products { edges { cursor } } }"',
+        "null",
+        "[" * 50_000 + "]" * 50_000,
+        '{"query": "{ __typename }", "variables": ' + '{"a":' * 20_000 + "1" + "}" * 20_001,
+    ],
+    ids=["string", "null", "nested-array", "nested-variables"],
+)
+def test_json_that_is_not_a_request_is_400_with_a_code(http: ApiClient, body: str) -> None:
+    response = http.raw(http_event(http, "POST", body))
+
+    assert response.status == 400
+    assert response.codes == ["BAD_USER_INPUT"]
