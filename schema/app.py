@@ -91,10 +91,12 @@ def refused(request: Request) -> Response | None:
     """A 400 for a request a browser could have sent cross-site without a CORS preflight.
 
     Apollo Server's CSRF prevention rule: an operation needs a content type that
-    forces a preflight, or one of PREFLIGHT_HEADERS. A GET without `query` runs no
-    operation (it asks for the GraphiQL page), so it passes.
+    forces a preflight, or one of PREFLIGHT_HEADERS. Only GET and POST run operations,
+    and a GET without `query` asks for the GraphiQL page, so the others pass (to a 405).
     """
-    if request.method == "GET" and "query" not in request.query_params:
+    if request.method not in ("GET", "POST") or (
+        request.method == "GET" and "query" not in request.query_params
+    ):
         return None
     content_type = request.headers.get("content-type")
     if content_type is not None:

@@ -168,8 +168,9 @@ def test_batched_operations_are_refused(http: ApiClient, dynamodb_calls: CallRec
     assert dynamodb_calls.calls == []
 
 
-def test_other_methods_are_405_with_a_code(http: ApiClient) -> None:
-    response = http.raw(http_event(http, "PUT", BODY))
+@pytest.mark.parametrize("method", ["PUT", "OPTIONS"])
+def test_other_methods_are_405_with_a_code(http: ApiClient, method: str) -> None:
+    response = http.raw(drop_header(http_event(http, method, BODY), "content-type"))
 
     assert response.status == 405
     assert response.codes == ["BAD_USER_INPUT"]
