@@ -323,3 +323,31 @@ def test_refused_request_is_logged_with_its_request_id(
     assert len(refusals) == 1
     assert "aliases" in refusals[0]
     assert "None" not in refusals[0]
+
+
+def test_defaults_are_the_ones_the_readme_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "CATALOG_MAX_DEPTH",
+        "CATALOG_MAX_ALIASES",
+        "CATALOG_MAX_DIRECTIVES",
+        "CATALOG_MAX_TOKENS",
+        "CATALOG_MAX_COST",
+        "CATALOG_MAX_BODY_BYTES",
+        "CATALOG_INTROSPECTION",
+        "CATALOG_FIELD_SUGGESTIONS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+    defaults = Settings.from_env()
+
+    documented = (8, 15, 50, 1000, 5000, 131072, True, False)
+    assert (
+        defaults.max_depth,
+        defaults.max_aliases,
+        defaults.max_directives,
+        defaults.max_tokens,
+        defaults.max_cost,
+        defaults.max_body_bytes,
+        defaults.introspection,
+        defaults.field_suggestions,
+    ) == documented
