@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -165,6 +166,7 @@ class CatalogSchema(strawberry.Schema):
 schema = CatalogSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[CodedErrors],
+    # Clients send the same few documents: parse and validate each once per container.
+    extensions=[CodedErrors, ParserCache, ValidationCache],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
