@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -21,6 +21,7 @@ from schema.category import (
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
+from schema.parsing import ParseCache
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
     Product,
@@ -167,6 +168,6 @@ schema = CatalogSchema(
     query=Query,
     mutation=Mutation,
     # Clients send the same few documents: parse and validate each once per container.
-    extensions=[CodedErrors, ParserCache, ValidationCache],
+    extensions=[CodedErrors, ParseCache, ValidationCache],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
