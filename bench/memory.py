@@ -92,6 +92,7 @@ def main(requests: int, ids: dict[str, list[str]]) -> dict[str, Any]:
         "peak_rss_after_first_requests_mb": round(after_first, 1),
         "peak_rss_after_requests_mb": round(after_requests, 1),
         "growth_mb": round(after_requests - after_first, 1),
+        "growth_since_import_mb": round(after_requests - after_import, 1),
         "tracemalloc_requests": TRACED_REQUESTS,
         "tracemalloc_retained_bytes_per_request": round((after - before) / TRACED_REQUESTS, 1),
     }

@@ -197,13 +197,14 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"Memory (peak RSS, fresh process, {memory['requests']:,} mixed read requests)",
         "",
-        "| after import | after first requests | after all requests | growth | "
-        "tracemalloc retained per request |",
+        "| after import | after first requests | after all requests "
+        "| growth over the requests (since import) | tracemalloc retained per request |",
         "|---|---|---|---|---|",
         f"| {memory['peak_rss_after_import_mb']} MB "
         f"| {memory['peak_rss_after_first_requests_mb']} MB "
         f"| {memory['peak_rss_after_requests_mb']} MB {_ok(judged['peak_rss'])} "
         f"| {memory['growth_mb']} MB {_ok(judged['memory_growth'])} "
+        f"({memory['growth_since_import_mb']} MB) "
         f"| {memory['tracemalloc_retained_bytes_per_request']} B |",
     ]
     return "\n".join(lines)
