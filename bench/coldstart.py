@@ -68,7 +68,7 @@ def _compare(ours: list[float], floor: list[float]) -> dict[str, Any]:
 
 
 def import_profile(top: int = 10) -> list[dict[str, Any]]:
-    """The modules `import handler` spends most time in, by cumulative microseconds."""
+    """The modules `import handler` spends most time in, by cumulative import time."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", IMPORT_HANDLER],
         cwd=ROOT,
