@@ -6,7 +6,7 @@ DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint setup dynamodb-local java clean package lock test-min-botocore
+.PHONY: serve test bench lint setup dynamodb-local java clean package lock test-min-botocore
 
 $(VENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ serve: setup dynamodb-local
 
 test: setup java dynamodb-local
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (not part of `make test`, whose suite runs only its smoke mode):
+# prints every figure and writes bench/results.json. BENCH_ARGS=--smoke for a quick run.
+bench: setup java dynamodb-local
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
