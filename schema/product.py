@@ -28,9 +28,11 @@ class CategoryBatch:
     coroutines and tasks dominated the CPU of a page of 100 products.
     """
 
-    def __init__(self, category_ids: Iterable[str | None] = ()) -> None:
+    def __init__(
+        self, category_ids: Iterable[str | None] = (), known: Iterable[Category] = ()
+    ) -> None:
         self._wanted = {category_id for category_id in category_ids if category_id}
-        self._found: dict[str, Category | None] = {}
+        self._found: dict[str, Category | None] = {category.id: category for category in known}
 
     def get(self, category_id: str) -> Category | None:
         if category_id not in self._found:
@@ -103,8 +105,13 @@ class ProductConnection:
     page_info: PageInfo
 
     @classmethod
-    def from_page(cls, page: Page[ProductModel]) -> ProductConnection:
-        categories = CategoryBatch(model.category_id for _, model in page.items)
+    def from_page(
+        cls, page: Page[ProductModel], parent: Category | None = None
+    ) -> ProductConnection:
+        """The page's connection; `parent`, the category being listed, needs no read."""
+        categories = CategoryBatch(
+            (model.category_id for _, model in page.items), known=[parent] if parent else []
+        )
         return cls(
             edges=[
                 ProductEdge(cursor=cursor, node=Product.from_model(model, categories))
