@@ -29,12 +29,14 @@ _MAX_NAME_KEY_BYTES = 900
 # sleep before a request is sent, outside any per-attempt timeout.
 CONNECT_TIMEOUT_SECONDS = 1
 READ_TIMEOUT_SECONDS = 2
+# PynamoDB 6.1 ignores `Meta.retry_configuration`; it builds botocore's config as
+# {"mode": "standard", "total_max_attempts": 1 + Meta.max_retry_attempts}.
+MAX_RETRY_ATTEMPTS = 2
 MAX_BACKOFF_SECONDS = 2
 REQUEST_BUDGET_SECONDS = 4
 WORST_CASE_SECONDS = (
     REQUEST_BUDGET_SECONDS + CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS + MAX_BACKOFF_SECONDS
 )
-RETRY_CONFIGURATION = {"mode": "standard", "total_max_attempts": 3}
 
 
 def sort_key(name: str, item_id: str) -> str:
@@ -55,4 +57,4 @@ class BaseMeta:
     host = settings.endpoint_url
     connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
     read_timeout_seconds = READ_TIMEOUT_SECONDS
-    retry_configuration = RETRY_CONFIGURATION
+    max_retry_attempts = MAX_RETRY_ATTEMPTS

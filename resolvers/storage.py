@@ -82,12 +82,23 @@ def _check_deadline(**_: Any) -> None:
         raise DeadlineExceeded()  # type: ignore[no-untyped-call]
 
 
+def _response(error: PynamoDBException) -> dict[str, Any]:
+    # Not `error.cause_response_code`: botocore's timeout errors carry
+    # `response = None`, on which PynamoDB's property raises AttributeError.
+    return getattr(error.cause, "response", None) or {}
+
+
+def response_code(error: PynamoDBException) -> str | None:
+    """DynamoDB's error code, or None when no answer came."""
+    code = (_response(error).get("Error") or {}).get("Code")
+    return code if isinstance(code, str) else None
+
+
 def is_unavailable(error: PynamoDBException) -> bool:
     """Whether DynamoDB failed (throttled, erred, unreachable), not the request."""
-    if error.cause_response_code in UNAVAILABLE_CODES or isinstance(error.cause, BotoCoreError):
+    if isinstance(error.cause, BotoCoreError) or response_code(error) in UNAVAILABLE_CODES:
         return True
-    response = getattr(error.cause, "response", None) or {}
-    if (response.get("ResponseMetadata") or {}).get("HTTPStatusCode", 0) >= 500:
+    if (_response(error).get("ResponseMetadata") or {}).get("HTTPStatusCode", 0) >= 500:
         return True
     reasons = getattr(error, "cancellation_reasons", None) or []
     return any(reason is not None and reason.code in UNAVAILABLE_REASONS for reason in reasons)
@@ -113,7 +124,7 @@ def item_size(item: Product | Category) -> int:
     per character of its text plus one.
     """
     size = 0
-    for name, value in item.serialize().items():
+    for name, value in item.serialize(null_check=False).items():
         size += len(name.encode())
         for kind, content in value.items():
             if kind == "S":
@@ -131,8 +142,8 @@ def check_item_size(item: Product | Category) -> None:
     if size > MAX_ITEM_BYTES:
         kind = type(item).__name__
         raise BadUserInput(
-            f"{kind} {item.id} would take {size} bytes, over DynamoDB's "
-            f"{MAX_ITEM_BYTES // 1024} KB item limit."
+            f"{kind} {item.id} would take {size} bytes, over the "
+            f"{MAX_ITEM_BYTES // 1024} KB limit of one item."
         )
 
 
@@ -161,7 +172,7 @@ def get(model: type[M], item_id: str, *, consistent: bool = False) -> M | None:
 
 
 def is_condition_failure(error: PynamoDBException) -> bool:
-    return error.cause_response_code == CONDITION_FAILED
+    return response_code(error) == CONDITION_FAILED
 
 
 @dataclass
@@ -236,7 +247,7 @@ class ProductWrite:
                 if code == "ConditionalCheckFailed":
                     return change
             if "TransactionConflict" in codes or (
-                error.cause_response_code == "TransactionConflictException"
+                response_code(error) == "TransactionConflictException"
             ):
                 raise Raced from error
             raise

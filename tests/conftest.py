@@ -28,6 +28,7 @@ import pytest
 from cli.dynamodb_local import LocalDynamoDB
 from models import MODELS
 from tests.client import FORMATS, ApiClient
+from tests.faults import FaultInjector
 
 BACKENDS = ("moto", "dynamodb-local")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -138,3 +139,10 @@ def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallRecorder]:
     for client in clients.values():
         client.meta.events.unregister("before-call.dynamodb", recorder._before)
         client.meta.events.unregister("after-call.dynamodb", recorder._after)
+
+
+@pytest.fixture
+def faults(local_backend: LocalDynamoDB) -> Iterator[FaultInjector]:
+    """Faults injected into the models' DynamoDB clients, over DynamoDB Local."""
+    with FaultInjector().installed() as injector:
+        yield injector
