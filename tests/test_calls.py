@@ -18,6 +18,7 @@ from tests.catalog import (
 )
 from tests.client import ApiClient
 from tests.conftest import CallRecorder
+from tests.infra.conftest import dynamodb_actions, iam_actions_for_call
 
 PAGE_WITH_CATEGORIES = """
 query Page($first: Int!) {
@@ -127,3 +128,7 @@ def test_serving_never_manages_tables_or_scans(
 
     assert dynamodb_calls.calls
     assert not set(dynamodb_calls.calls) & TABLE_MANAGEMENT
+    # ...and the Lambda role grants exactly the actions these calls need.
+    calls = zip(dynamodb_calls.calls, dynamodb_calls.params, strict=True)
+    used = set().union(*(iam_actions_for_call(op, params) for op, params in calls))
+    assert used == dynamodb_actions()

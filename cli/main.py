@@ -1,0 +1,105 @@
+"""The `catalog` command: tables, sample data, the schema file and the local server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError
+from pynamodb.exceptions import PynamoDBException
+
+# Each command imports what reads the settings only when it runs: `serve` may first
+# have to start a local DynamoDB and point the settings at it.
+
+
+def create_tables(_args: argparse.Namespace) -> int:
+    from cli.tables import create_tables
+
+    for table, created in create_tables():
+        print(f"Created table {table}" if created else f"Table {table} exists")
+    return 0
+
+
+def seed(_args: argparse.Namespace) -> int:
+    from cli.seed import seed
+
+    report = seed()
+    for line in report.lines():
+        print(line)
+    for failure in report.failures:
+        print(f"catalog seed: not written: {failure}", file=sys.stderr)
+    return 1 if report.failures else 0
+
+
+def export_schema(args: argparse.Namespace) -> int:
+    from schema.root import schema
+
+    text = schema.as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    from cli.serve import serve
+
+    return serve(args.host, args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="catalog", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    command = commands.add_parser(
+        "create-tables", help="create the DynamoDB tables that are missing (safe to rerun)"
+    )
+    command.set_defaults(run=create_tables)
+
+    command = commands.add_parser(
+        "seed", help="write the sample catalog: 5 categories, 50 products (safe to rerun)"
+    )
+    command.set_defaults(run=seed)
+
+    command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    command.add_argument(
+        "--output", default="schema.graphql", help="file to write, or - for stdout"
+    )
+    command.set_defaults(run=export_schema)
+
+    command = commands.add_parser(
+        "serve",
+        help="serve the API locally, over DynamoDB Local (or moto without Java)",
+        description="Serve /graphql (public, with GraphiQL) and /admin/graphql (as an "
+        "admin). Without AWS_ENDPOINT_URL_DYNAMODB, start DynamoDB Local with its data "
+        "in .data/dynamodb, or moto in memory when Java or the jar is missing.",
+    )
+    command.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default %(default)s)"
+    )
+    command.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="port to bind, 0 for any free one (default %(default)s)",
+    )
+    command.set_defaults(run=serve)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except (PynamoDBException, BotoCoreError) as error:
+        print(f"catalog {args.command}: DynamoDB error: {error}", file=sys.stderr)
+        return 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

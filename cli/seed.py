@@ -1,0 +1,92 @@
+"""Write the sample catalog through the resolvers, so it obeys every rule a client does."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cli.sample import CATEGORIES, PRODUCTS
+from models import Category, Product
+from resolvers import categories, products
+from resolvers.errors import CatalogError
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+
+
+class Sample(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    def changes(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class SeedReport:
+    """What seeding did to each kind of item, and what it could not write."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            f"{kind}: " + ", ".join(f"{counts[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED))
+            for kind, counts in self.counts.items()
+        ]
+
+
+def catalog_is_empty() -> bool:
+    """True when neither table holds any item, deleted ones included."""
+    return not any(Category.scan(limit=1)) and not any(Product.scan(limit=1))
+
+
+def seed() -> SeedReport:
+    """Create or update the sample items by their fixed ids; unchanged ones are not written."""
+    report = SeedReport()
+    _seed(
+        report,
+        "categories",
+        CATEGORIES,
+        lambda item_id: categories.get_category(item_id, include_deleted=True),
+        categories.upsert_category,
+    )
+    _seed(
+        report,
+        "products",
+        PRODUCTS,
+        lambda item_id: products.get_product(item_id, include_deleted=True),
+        products.upsert_product,
+    )
+    return report
+
+
+def _seed(
+    report: SeedReport,
+    kind: str,
+    samples: Iterable[Sample],
+    get: Callable[[str], Any],
+    upsert: Callable[[str, dict[str, Any], int | None], Any],
+) -> None:
+    counts = report.counts.setdefault(kind, Counter())
+    for sample in samples:
+        changes = sample.changes()
+        current = get(sample.id)
+        if current is not None and _same(current, changes):
+            counts[UNCHANGED] += 1
+            continue
+        try:
+            upsert(sample.id, changes, None)
+        except CatalogError as error:
+            report.failures.append(f"{sample.id}: {error.message}")
+            continue
+        counts[CREATED if current is None else UPDATED] += 1
+
+
+def _same(current: Any, changes: dict[str, Any]) -> bool:
+    """Whether the stored item is live and already holds every sample field."""
+    return current.deleted_at is None and all(
+        getattr(current, name) == value for name, value in changes.items()
+    )

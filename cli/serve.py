@@ -1,0 +1,164 @@
+"""`catalog serve`: the Lambda's app on uvicorn, over a local DynamoDB it starts when needed."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from cli.dynamodb_local import LocalDynamoDB, Unavailable
+
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
+DATA_DIR = Path(".data") / "dynamodb"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Credentials for a DynamoDB we started: it accepts any, and real ones must not go there.
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+
+
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM arrived: stop serving, then stop what we started.
+
+    A BaseException, like KeyboardInterrupt: botocore retries a request that raised
+    any Exception, and would carry on through the signal.
+    """
+
+
+def serve(host: str, port: int) -> int:
+    """Serve /graphql and /admin/graphql until Ctrl-C or SIGTERM; the exit status."""
+    try:
+        listener = _bind(host, port)
+    except OSError as error:
+        print(f"catalog serve: cannot listen on {host}:{port}: {error}", file=sys.stderr)
+        return 1
+    if not _is_loopback(host):
+        print(
+            f"catalog serve: warning: anyone who can reach {host}:{port} is an admin on "
+            "/admin/graphql; bind 127.0.0.1 unless that is what you want.",
+            file=sys.stderr,
+        )
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS}
+    storage: LocalDynamoDB | None = None
+    try:
+        endpoint = os.environ.get(ENDPOINT_VARIABLE, "").strip()
+        if endpoint:
+            print(f"DynamoDB at {endpoint} ({ENDPOINT_VARIABLE})", flush=True)
+        else:
+            storage = _start_storage(DATA_DIR)
+            _use_storage(storage)
+        app, graphiql = _prepare_app()
+        server = _Server(
+            uvicorn.Config(app, lifespan="off", timeout_graceful_shutdown=5),
+            announcement=_announcement(host, listener.getsockname()[1], graphiql),
+        )
+        # uvicorn handles the signals while it runs, then raises them again here.
+        server.run(sockets=[listener])
+    except Stopped:
+        pass
+    finally:
+        # A second Ctrl-C must not cut the clean-up short and leave Java running.
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        listener.close()
+        if storage is not None:
+            storage.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, saying where it serves once it does."""
+
+    def __init__(self, config: uvicorn.Config, announcement: str) -> None:
+        super().__init__(config)
+        self.announcement = announcement
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            print(self.announcement, flush=True)
+
+
+def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket, bound before anything starts so a busy port fails fast."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _start_storage(data_dir: Path) -> LocalDynamoDB:
+    """AWS's DynamoDB Local with its data in `data_dir`; moto in memory if it cannot run."""
+    try:
+        storage = LocalDynamoDB.start_dynamodb_local(data_dir=data_dir)
+    except Unavailable as reason:
+        storage = LocalDynamoDB.start_moto()
+        print(
+            f"catalog serve: DynamoDB Local is unavailable ({reason}); using moto's "
+            "in-memory DynamoDB instead: data is lost when the server stops.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return storage
+    print(f"DynamoDB Local at {storage.endpoint_url}, data in {data_dir.resolve()}", flush=True)
+    return storage
+
+
+def _use_storage(storage: LocalDynamoDB) -> None:
+    """Point the settings at `storage`: they are read once, when first imported."""
+    if "settings" in sys.modules:
+        raise RuntimeError("settings were read before the local DynamoDB was chosen")
+    os.environ[ENDPOINT_VARIABLE] = storage.endpoint_url
+    os.environ.update(LOCAL_CREDENTIALS)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+
+
+def _prepare_app() -> tuple[ASGIApp, bool]:
+    """Create missing tables, seed an empty catalog, and build the app; whether it has GraphiQL."""
+    # Imported here, not above: these read the settings, which `_use_storage` sets.
+    from cli.gateway import LocalGateway
+    from cli.seed import catalog_is_empty, seed
+    from cli.tables import create_tables
+    from schema.app import create_app
+    from settings import settings
+
+    for table, created in create_tables():
+        if created:
+            print(f"Created table {table}", flush=True)
+    if catalog_is_empty():
+        report = seed()
+        print(f"Seeded the sample catalog ({'; '.join(report.lines())})", flush=True)
+        for failure in report.failures:
+            print(f"catalog serve: not seeded: {failure}", file=sys.stderr, flush=True)
+    return LocalGateway(create_app(), settings.admin_group), settings.graphiql
+
+
+def _announcement(host: str, port: int, graphiql: bool) -> str:
+    base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    ide = "GraphiQL" if graphiql else "GraphQL"
+    return (
+        f"{ide} at {base}/graphql (public), admin at {base}/admin/graphql. Ctrl-C stops the server."
+    )

@@ -1,0 +1,135 @@
+"""`catalog serve` over AWS's DynamoDB Local, as `make serve` runs it."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.sample import CATEGORIES, PRODUCTS
+
+pytestmark = pytest.mark.usefixtures("dynamodb_local_installed")
+
+ALL_PRODUCTS = "{ products(first: 100) { edges { node { id name price currency } } } }"
+CATEGORY_PAGE = """
+query ($id: ID!) {
+  category(id: $id) { name productCount products(first: 100) { edges { node { id } } } }
+}
+"""
+UPSERT = """
+mutation ($input: UpsertProductInput!) { upsertProduct(input: $input) { id name version } }
+"""
+NEW_PRODUCT = {"id": "prod-test-lantern", "name": "Test Lantern", "price": "24.50"}
+
+
+def java_processes_using(path: Path) -> list[str]:
+    """The command lines of running java processes that name `path`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue  # The process ended meanwhile.
+        if Path(args[0]).name == "java" and any(str(path) in arg for arg in args):
+            found.append(" ".join(args))
+    return found
+
+
+def product_ids(served: Any) -> list[str]:
+    result = served.graphql(ALL_PRODUCTS)
+    assert "errors" not in result, result
+    return [edge["node"]["id"] for edge in result["data"]["products"]["edges"]]
+
+
+@pytest.fixture(scope="module")
+def served(serve: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One server on a fresh directory, for the tests that only make requests."""
+    return serve(tmp_path_factory.mktemp("catalog"))
+
+
+def test_serve_starts_dynamodb_local_with_data_in_dot_data(served: Any) -> None:
+    assert f"data in {served.cwd / '.data' / 'dynamodb'}" in served.stdout()
+    assert "moto" not in served.stderr()
+    assert java_processes_using(served.cwd / ".data")
+
+
+def test_serve_get_graphql_returns_graphiql(served: Any) -> None:
+    status, content_type, body = served.get("/graphql", accept="text/html")
+
+    assert status == 200
+    assert content_type.startswith("text/html")
+    assert "graphiql" in body.lower()
+
+
+def test_serve_public_query_returns_the_seeded_catalog(served: Any) -> None:
+    result = served.graphql(ALL_PRODUCTS)
+
+    products = {edge["node"]["id"]: edge["node"] for edge in result["data"]["products"]["edges"]}
+    assert set(products) >= {product.id for product in PRODUCTS}
+    assert products["prod-trail-runner"] == {
+        "id": "prod-trail-runner",
+        "name": "Trail Runner 4",
+        "price": "129.99",
+        "currency": "USD",
+    }
+    assert products["prod-sticker"]["price"] == "0.1"
+
+
+def test_serve_public_category_page_lists_its_products(served: Any) -> None:
+    result = served.graphql(CATEGORY_PAGE, {"id": "cat-shoes"})
+
+    category = result["data"]["category"]
+    shoes = [product.id for product in PRODUCTS if product.category_id == "cat-shoes"]
+    assert category["name"] == "Shoes"
+    assert category["productCount"] == len(shoes)
+    assert {edge["node"]["id"] for edge in category["products"]["edges"]} == set(shoes)
+
+
+def test_serve_public_mutation_is_unauthenticated(served: Any) -> None:
+    result = served.graphql(UPSERT, {"input": {**NEW_PRODUCT, "id": "prod-refused"}})
+
+    assert result["data"] is None
+    assert [error["extensions"]["code"] for error in result["errors"]] == ["UNAUTHENTICATED"]
+    assert "prod-refused" not in product_ids(served)
+
+
+def test_serve_admin_mutation_succeeds(served: Any) -> None:
+    result = served.graphql(UPSERT, {"input": NEW_PRODUCT}, path="/admin/graphql")
+
+    assert result == {
+        "data": {"upsertProduct": {"id": NEW_PRODUCT["id"], "name": "Test Lantern", "version": 1}}
+    }
+    assert NEW_PRODUCT["id"] in product_ids(served)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_serve_stop_signal_exits_cleanly_and_stops_java(
+    serve: Callable[..., Any], tmp_path: Path, sig: signal.Signals
+) -> None:
+    served = serve(tmp_path)
+    assert java_processes_using(tmp_path / ".data")
+
+    assert served.stop(sig) == 0, served.output()
+    assert java_processes_using(tmp_path / ".data") == []
+
+
+def test_serve_restart_keeps_data_and_does_not_seed_again(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    # GIVEN a server that seeded the catalog, then took one more product, then stopped
+    first = serve(tmp_path)
+    first.graphql(UPSERT, {"input": NEW_PRODUCT}, path="/admin/graphql")
+    assert first.stop() == 0, first.output()
+
+    # WHEN it starts again on the same directory
+    second = serve(tmp_path)
+
+    # THEN the product is still there, and the sample was not written again
+    ids = product_ids(second)
+    assert sorted(ids) == sorted([*(product.id for product in PRODUCTS), NEW_PRODUCT["id"]])
+    assert "Seeded" not in second.stdout()
+    categories = second.graphql("{ categories { edges { node { id } } } }")
+    assert len(categories["data"]["categories"]["edges"]) == len(CATEGORIES)
