@@ -14,17 +14,18 @@ import asyncio
 import random
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from tests.cli.conftest import Served, cli_env
 
+T = TypeVar("T")
 CLIENTS = 50
 DURATION_SECONDS = 30
 CATEGORIES = 6
@@ -222,6 +223,16 @@ def same(stored: dict[str, Any] | None, acknowledged: dict[str, Any]) -> bool:
     )
 
 
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run on a loop of its own. Not `asyncio.run`: it leaves the main thread without a
+    current loop, and Mangum's handler, called by later tests, asks for one."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     """`catalog serve` on a free loopback port, over the DynamoDB Local it starts itself."""
@@ -234,8 +245,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
 def test_serve_under_load_loses_no_write_and_never_fails(served: Served) -> None:
     assert "DynamoDB Local at" in served.stdout(), served.output()
 
-    tally, clients, elapsed = asyncio.run(load(served.url))
-    differences, counts = asyncio.run(read_back(served.url, clients))
+    tally, clients, elapsed = run(load(served.url))
+    differences, counts = run(read_back(served.url, clients))
 
     latencies = sorted(tally.latencies)
     cuts = statistics.quantiles(latencies, n=100)
