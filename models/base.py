@@ -23,8 +23,26 @@ SORT_KEY_SEPARATOR = "\x1f"
 # A GSI sort key holds at most 1,024 bytes; the id (<= 64) and separator must fit.
 _MAX_NAME_KEY_BYTES = 900
 
-# Fail fast: a request must give up well inside API Gateway's 29 s.
-RETRY_CONFIGURATION = {"mode": "standard", "total_max_attempts": 3}
+# Fail fast: a request must give up within 10 s, well inside API Gateway's 29 s.
+# One HTTP attempt lasts at most CONNECT + READ = 3 s. botocore's standard mode
+# retries throttling, 5xx and connection errors with full jitter, sleeping at most
+# 1 s, then 2 s (throttling; 25-50 ms otherwise) between its 3 attempts. Alone that
+# is up to 3 x 3 + 3 = 12 s for one call, and a request makes several calls, so the
+# request also has a budget: no attempt starts once REQUEST_BUDGET_SECONDS have
+# passed (resolvers/storage.py). The worst case is then an attempt started just
+# inside the budget, timing out, and one last backoff before the refused attempt:
+# 4 + 3 + 2 = 9 s. Adaptive mode is not used: its client-side token bucket can
+# sleep before a request is sent, outside any per-attempt timeout.
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 2
+# PynamoDB 6.1 ignores `Meta.retry_configuration`; it builds botocore's config as
+# {"mode": "standard", "total_max_attempts": 1 + Meta.max_retry_attempts}.
+MAX_RETRY_ATTEMPTS = 2
+MAX_BACKOFF_SECONDS = 2
+REQUEST_BUDGET_SECONDS = 4
+WORST_CASE_SECONDS = (
+    REQUEST_BUDGET_SECONDS + CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS + MAX_BACKOFF_SECONDS
+)
 
 
 def sort_key(name: str, item_id: str) -> str:
@@ -43,9 +61,9 @@ class BaseMeta:
 
     region = settings.region
     host = settings.endpoint_url
-    connect_timeout_seconds = 2
-    read_timeout_seconds = 3
-    retry_configuration = RETRY_CONFIGURATION
+    connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+    read_timeout_seconds = READ_TIMEOUT_SECONDS
+    max_retry_attempts = MAX_RETRY_ATTEMPTS
 
 
 def from_raw_data(model: type[M], data: dict[str, Any]) -> M:

@@ -16,6 +16,7 @@ from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
 from resolvers.pagination import Page, decode_cursor, paginate
 from resolvers.storage import (
     Raced,
+    check_item_size,
     get,
     is_condition_failure,
     now,
@@ -70,7 +71,7 @@ def upsert_category(
     if category_id is None:
         if expected_version is not None:
             raise BadUserInput("expectedVersion needs the id of the category to update.")
-        return _create(str(ULID()), changes)
+        return _create(str(ULID()), changes, fresh=True)
     validation.item_id(category_id)
 
     def attempt() -> Category:
@@ -159,7 +160,8 @@ def restore_category(category_id: str) -> Category:
     return current
 
 
-def _create(category_id: str, changes: dict[str, Any]) -> Category:
+def _create(category_id: str, changes: dict[str, Any], *, fresh: bool = False) -> Category:
+    """Put a new category; `fresh` when this request made up its id."""
     if "name" not in changes:
         raise BadUserInput("name is required to create a category.")
     moment = now()
@@ -172,13 +174,17 @@ def _create(category_id: str, changes: dict[str, Any]) -> Category:
         version=1,
     )
     category.set_index_keys()
+    check_item_size(category)
     try:
         with translated_errors():
             category.save(condition=Category.id.does_not_exist())
     except PynamoDBException as error:
-        if is_condition_failure(error):
+        if not is_condition_failure(error):
+            raise
+        if not fresh:
             raise Raced from error
-        raise
+        # Nobody else knows a fresh id: the item exists because botocore retried
+        # this very put after its first answer was lost, and the first one landed.
     return category
 
 

@@ -16,6 +16,7 @@ from resolvers.pagination import Page, decode_cursor, paginate
 from resolvers.storage import (
     CountChange,
     ProductWrite,
+    Raced,
     get,
     is_condition_failure,
     now,
@@ -73,7 +74,7 @@ def upsert_product(
     if product_id is None:
         if expected_version is not None:
             raise BadUserInput("expectedVersion needs the id of the product to update.")
-        return _create(str(ULID()), changes)
+        return _create(str(ULID()), changes, fresh=True)
     validation.item_id(product_id)
     if "category_id" not in changes:
         updated = _update_in_place(product_id, changes, expected_version)
@@ -96,7 +97,8 @@ def restore_product(product_id: str) -> Product:
     return with_retries(lambda: _restore_once(product_id))
 
 
-def _create(product_id: str, changes: dict[str, Any]) -> Product:
+def _create(product_id: str, changes: dict[str, Any], *, fresh: bool = False) -> Product:
+    """Put a new product; `fresh` when this request made up its id."""
     for required in ("name", "price"):
         if required not in changes:
             raise BadUserInput(f"{required} is required to create a product.")
@@ -111,7 +113,16 @@ def _create(product_id: str, changes: dict[str, Any]) -> Product:
     product.set_index_keys()
     counts = [CountChange(product.category_id, +1)] if product.category_id else []
     write = ProductWrite(product, Product.id.does_not_exist(), counts=counts)
-    if write.commit() is not None:
+    try:
+        failed = write.commit()
+    except Raced:
+        if not fresh:
+            raise
+        # Nobody else knows a fresh id: the item exists because botocore retried
+        # this very put after its first answer was lost, and the first one landed.
+        # (A transaction's retry is idempotent by its ClientRequestToken instead.)
+        failed = None
+    if failed is not None:
         raise _dead_category(changes["category_id"])
     return product
 

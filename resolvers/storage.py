@@ -6,9 +6,10 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
@@ -16,9 +17,9 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from models import Category, Product
-from models.base import LIVE
-from resolvers.errors import Conflict, ServiceUnavailable
+from models import MODELS, Category, Product
+from models.base import LIVE, REQUEST_BUDGET_SECONDS
+from resolvers.errors import BadUserInput, Conflict, ServiceUnavailable
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -33,6 +34,10 @@ UNAVAILABLE_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
+# Why a transaction was cancelled, per item, when DynamoDB itself was the reason.
+UNAVAILABLE_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+# DynamoDB refuses items over 400 KB; checked before writing, with room for rounding.
+MAX_ITEM_BYTES = 400 * 1024
 # A write that loses a race re-reads and tries again; contention this long is rare.
 MAX_ATTEMPTS = 8
 # Backoff jitter from the OS, not `random`'s module state: under Lambda SnapStart
@@ -45,17 +50,101 @@ class Raced(Exception):
     """A conditional write found the item changed since it was read; try again."""
 
 
+class DeadlineExceeded(BotoCoreError):
+    """The request's time for DynamoDB ran out before another attempt could start."""
+
+    fmt = "The request's time budget for DynamoDB calls has run out."
+
+
+_deadline: ContextVar[float | None] = ContextVar("dynamodb_deadline", default=None)
+
+
+def start_request(budget: float = REQUEST_BUDGET_SECONDS) -> None:
+    """Give the current request `budget` seconds in which DynamoDB attempts may start.
+
+    Every HTTP attempt botocore makes, retries included, checks the budget first, so
+    a request with many storage calls fails within a bound when DynamoDB is down
+    (models/base.py has the arithmetic). The budget lives in a context variable:
+    each request, and the tasks it starts, sees its own.
+    """
+    _deadline.set(time.monotonic() + budget)
+    for model in MODELS:
+        client = model._get_connection().connection.client
+        client.meta.events.register(
+            "before-send.dynamodb", _check_deadline, unique_id="catalog-request-deadline"
+        )
+
+
+def _check_deadline(**_: Any) -> None:
+    deadline = _deadline.get()
+    if deadline is not None and time.monotonic() > deadline:
+        # A BotoCoreError raised before sending is not retried: botocore gives up.
+        raise DeadlineExceeded()  # type: ignore[no-untyped-call]
+
+
+def _response(error: PynamoDBException) -> dict[str, Any]:
+    # Not `error.cause_response_code`: botocore's timeout errors carry
+    # `response = None`, on which PynamoDB's property raises AttributeError.
+    return getattr(error.cause, "response", None) or {}
+
+
+def response_code(error: PynamoDBException) -> str | None:
+    """DynamoDB's error code, or None when no answer came."""
+    code = (_response(error).get("Error") or {}).get("Code")
+    return code if isinstance(code, str) else None
+
+
+def is_unavailable(error: PynamoDBException) -> bool:
+    """Whether DynamoDB failed (throttled, erred, unreachable), not the request."""
+    if isinstance(error.cause, BotoCoreError) or response_code(error) in UNAVAILABLE_CODES:
+        return True
+    if (_response(error).get("ResponseMetadata") or {}).get("HTTPStatusCode", 0) >= 500:
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code in UNAVAILABLE_REASONS for reason in reasons)
+
+
 @contextmanager
 def translated_errors() -> Iterator[None]:
     """Turn DynamoDB throttling and unreachability into SERVICE_UNAVAILABLE."""
     try:
         yield
     except PynamoDBException as error:
-        if error.cause_response_code in UNAVAILABLE_CODES or isinstance(error.cause, BotoCoreError):
+        if is_unavailable(error):
             raise ServiceUnavailable(
                 "The catalog store is busy or unreachable; try again shortly."
             ) from error
         raise
+
+
+def item_size(item: Product | Category) -> int:
+    """An upper bound of the item's size as DynamoDB counts it, in bytes.
+
+    Names and strings count their UTF-8 bytes; a number counts at most one byte
+    per character of its text plus one.
+    """
+    size = 0
+    for name, value in item.serialize(null_check=False).items():
+        size += len(name.encode())
+        for kind, content in value.items():
+            if kind == "S":
+                size += len(content.encode())
+            elif kind == "N":
+                size += len(content) + 1
+            else:
+                size += len(str(content).encode())
+    return size
+
+
+def check_item_size(item: Product | Category) -> None:
+    """Refuse an item DynamoDB would refuse, before anything is written."""
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        kind = type(item).__name__
+        raise BadUserInput(
+            f"{kind} {item.id} would take {size} bytes, over the "
+            f"{MAX_ITEM_BYTES // 1024} KB limit of one item."
+        )
 
 
 def with_retries(operation: Callable[[], R]) -> R:
@@ -83,7 +172,7 @@ def get(model: type[M], item_id: str, *, consistent: bool = False) -> M | None:
 
 
 def is_condition_failure(error: PynamoDBException) -> bool:
-    return error.cause_response_code == CONDITION_FAILED
+    return response_code(error) == CONDITION_FAILED
 
 
 @dataclass
@@ -115,6 +204,8 @@ class ProductWrite:
 
         Raises `Raced` when the product's own condition failed.
         """
+        if not self.delete:
+            check_item_size(self.product)
         with translated_errors():
             if not self.counts:
                 self._write_alone()
@@ -156,7 +247,7 @@ class ProductWrite:
                 if code == "ConditionalCheckFailed":
                     return change
             if "TransactionConflict" in codes or (
-                error.cause_response_code == "TransactionConflictException"
+                response_code(error) == "TransactionConflictException"
             ):
                 raise Raced from error
             raise

@@ -13,6 +13,7 @@ from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from resolvers.storage import start_request
 from schema.context import Context, identity_from_event
 from schema.root import CatalogSchema, build_schema, schema
 from settings import Settings, settings
@@ -52,6 +53,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         request_id = getattr(lambda_context, "aws_request_id", None) or (
             event.get("requestContext") or {}
         ).get("requestId")
+        start_request()
         return Context(identity=identity_from_event(event), request_id=request_id)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -108,3 +108,16 @@ def walk(
             return pages
         after = data["pageInfo"]["endCursor"]
         assert len(pages) < 1000, "pagination does not end"
+
+
+def live_products(api: ApiClient, category_id: str) -> int:
+    """How many live products the category's list shows, across all its pages."""
+    pages = walk(api, LIST_PRODUCTS, "products", first=100, categoryId=category_id)
+    return sum(len(page) for page in pages)
+
+
+def assert_counts_match(api: ApiClient) -> None:
+    """Every category, deleted ones too, counts exactly the live products it lists."""
+    for page in walk(api, LIST_CATEGORIES, "categories", first=100, all=True):
+        for category in page:
+            assert category["productCount"] == live_products(api, category["id"]), category

@@ -28,6 +28,7 @@ import pytest
 from cli.dynamodb_local import LocalDynamoDB
 from models import MODELS
 from tests.client import ApiClient
+from tests.faults import FaultInjector
 
 BACKENDS = ("moto", "dynamodb-local")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -169,3 +170,10 @@ def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallRecorder]:
     for client in clients.values():
         for event, method in HOOKS:
             client.meta.events.unregister(event, getattr(recorder, method))
+
+
+@pytest.fixture
+def faults(local_backend: LocalDynamoDB) -> Iterator[FaultInjector]:
+    """Faults injected into the models' DynamoDB clients, over DynamoDB Local."""
+    with FaultInjector().installed() as injector:
+        yield injector

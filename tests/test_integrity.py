@@ -11,23 +11,17 @@ from tests.catalog import (
     DELETE_CATEGORY,
     DELETE_PRODUCT,
     GET_CATEGORY,
-    LIST_PRODUCTS,
     RESTORE_PRODUCT,
     UPSERT_PRODUCT,
     create_category,
     create_product,
     get_category,
     get_product,
+    live_products,
     upsert_product,
-    walk,
 )
 from tests.client import ApiClient
 from tests.workers import codes, run_concurrently
-
-
-def live_count(api: ApiClient, category_id: str) -> int:
-    pages = walk(api, LIST_PRODUCTS, "products", first=100, categoryId=category_id)
-    return sum(len(page) for page in pages)
 
 
 def test_product_in_deleted_category_is_bad_user_input(api: ApiClient) -> None:
@@ -151,7 +145,7 @@ def test_concurrent_creates_and_category_delete_leave_no_orphans(
     deletes = [b for b in results[3] if "deleteCategory" in (b.get("data") or {})]
     assert any(not b.get("errors") for b in deletes), "the category was never deleted"
     assert get_category(api, category["id"]) is None
-    assert live_count(api, category["id"]) == 0
+    assert live_products(api, category["id"]) == 0
     final = get_category(api, category["id"], include_deleted=True)
     assert final["productCount"] == 0
     assert len(created) >= 1
@@ -181,8 +175,8 @@ def test_concurrent_moves_keep_counts_exact(local_backend: LocalDynamoDB) -> Non
 
     assert {c for batch in results for b in batch for c in codes(b)} <= {"CONFLICT"}
     for name in names:
-        assert get_category(api, name)["productCount"] == live_count(api, name)
-    assert sum(live_count(api, name) for name in names) == sum(
+        assert get_category(api, name)["productCount"] == live_products(api, name)
+    assert sum(live_products(api, name) for name in names) == sum(
         1 for i in range(6) if get_product(api, f"p{i}") is not None
     )
 
