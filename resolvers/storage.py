@@ -79,7 +79,7 @@ def _check_deadline(**_: Any) -> None:
     deadline = _deadline.get()
     if deadline is not None and time.monotonic() > deadline:
         # A BotoCoreError raised before sending is not retried: botocore gives up.
-        raise DeadlineExceeded()  # type: ignore[no-untyped-call]
+        raise DeadlineExceeded()
 
 
 def _response(error: PynamoDBException) -> dict[str, Any]:
