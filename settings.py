@@ -21,6 +21,10 @@ class Settings:
     categories_table: str
     admin_group: str
     graphiql: bool
+    # Observability (schema/observability.py): the EMF metrics' namespace, and X-Ray
+    # subsegments, off unless asked for: they need the function's active tracing.
+    metrics_namespace: str
+    tracing: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -31,6 +35,8 @@ class Settings:
             categories_table=_env("CATALOG_CATEGORIES_TABLE", "catalog-categories"),
             admin_group=_env("CATALOG_ADMIN_GROUP", "admin"),
             graphiql=_env("CATALOG_GRAPHIQL", "true").lower() in ("1", "true", "yes"),
+            metrics_namespace=_env("CATALOG_METRICS_NAMESPACE", "CatalogAPI"),
+            tracing=_env("CATALOG_TRACING", "false").lower() in ("1", "true", "yes"),
         )
 
 

@@ -20,6 +20,7 @@ from schema.category import (
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
+from schema.observability import OperationRecorder
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
     Product,
@@ -165,6 +166,7 @@ class CatalogSchema(strawberry.Schema):
 schema = CatalogSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[CodedErrors],
+    # OperationRecorder first: it must see the errors after CodedErrors gave them codes.
+    extensions=[OperationRecorder, CodedErrors],
     config=StrawberryConfig(scalar_map=SCALARS),
 )
