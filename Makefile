@@ -6,7 +6,8 @@ DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint setup dynamodb-local java clean package lock test-min-botocore
+.PHONY: serve test lint setup dynamodb-local java clean package lock test-min-botocore \
+	codegen-tools typescript-client clients
 
 $(VENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +38,36 @@ java:
 serve: setup dynamodb-local
 	$(BIN)/catalog serve
 
-test: setup java dynamodb-local
+test: setup java dynamodb-local codegen-tools typescript-client
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ariadne-codegen, for the typed Python client: a venv of its own, since it needs a
+# graphql-core older than Strawberry's.
+CODEGEN_VENV := build/venv-codegen
+CODEGEN_STAMP := $(CODEGEN_VENV)/.installed
+$(CODEGEN_STAMP): clients/python/requirements-codegen.txt
+	$(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet -r $<
+	touch $@
+
+codegen-tools: $(CODEGEN_STAMP)
+
+# GraphQL Code Generator and tsc, for the TypeScript types; without npm the tests
+# that need them skip, saying so.
+TS_CLIENT := clients/typescript
+TS_STAMP := $(TS_CLIENT)/node_modules/.installed
+$(TS_STAMP): $(TS_CLIENT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the TypeScript codegen tests will skip"; fi
+
+typescript-client: $(TS_STAMP)
+
+# Regenerates both clients after schema.graphql or clients/operations change.
+clients: codegen-tools typescript-client
+	$(CODEGEN_VENV)/bin/ariadne-codegen
+	npm run --prefix $(TS_CLIENT) codegen
 
 lint: setup
 	$(BIN)/ruff check .
@@ -65,4 +94,4 @@ test-min-botocore: java dynamodb-local
 	$(MIN_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DDB_LOCAL)/node_modules .pytest_cache build
+	rm -rf $(VENV) $(DDB_LOCAL)/node_modules $(TS_CLIENT)/node_modules .pytest_cache build
