@@ -22,6 +22,12 @@ ADMIN_PATH = "/admin/graphql"
 class CatalogGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view, with the caller taken from the API Gateway event."""
 
+    graphql_ide_page: str | None = None
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return self.graphql_ide_page or super().graphql_ide_html
+
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         event: dict[str, Any] = request.scope.get("aws.event") or {}
         lambda_context = request.scope.get("aws.context")
@@ -53,8 +59,10 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
     await coded_error(message, 404, "NOT_FOUND")(scope, receive, send)
 
 
-def create_app() -> ASGIApp:
+def create_app(graphql_ide_page: str | None = None) -> ASGIApp:
+    """The routes; `graphql_ide_page`, if given, replaces Strawberry's GraphiQL page."""
     graphql = CatalogGraphQL(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql.graphql_ide_page = graphql_ide_page
     return Router(
         routes=[
             Route(PUBLIC_PATH, graphql, methods=["GET", "POST"]),
