@@ -29,6 +29,8 @@ from schema.context import identity_from_event
 from settings import settings
 
 SERVICE = "catalog-api"
+# A request with one of these failed on our side, not the caller's: logged as an error.
+_SERVER_SIDE_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
 # schema/app.py routes /admin/graphql here; importing it would be circular.
 ADMIN_PREFIX = "/admin/"
 # Operation names are chosen by clients: a metric dimension takes only tame ones.
@@ -128,8 +130,10 @@ def _log(
     event: dict[str, Any] = scope.get("aws.event") or {}
     lambda_context = scope.get("aws.context")
     request_context = event.get("requestContext") or {}
+    failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(record.error_codes)
+    level = logging.ERROR if failed else logging.INFO
     line: dict[str, Any] = {
-        "level": "INFO",
+        "level": logging.getLevelName(level),
         "message": "request",
         "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "service": SERVICE,
@@ -154,7 +158,7 @@ def _log(
     trace_id = _trace_id()
     if trace_id:
         line["xray_trace_id"] = trace_id
-    logger.info(json.dumps(line, default=str))
+    logger.log(level, json.dumps(line, default=str))
 
 
 def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -> None:

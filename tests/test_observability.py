@@ -172,21 +172,32 @@ def test_request_metrics_count_errors_by_code(
     ]
 
 
-COLD_START_SCRIPT = """
+LAMBDA_PROCESS = """
 import json, sys
 from handler import handler
 from tests.client import LambdaContext, load_event
-for _ in range(2):
+for query in sys.argv[1:]:
     event = load_event("http-v2")
-    event["body"] = json.dumps({"query": "{ __typename }"})
+    event["body"] = json.dumps({"query": query})
     handler(event, LambdaContext())
 """
 
 
-def test_cold_start_metric_is_sent_once_per_process() -> None:
+def in_new_lambda_process(*queries: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `queries` through the handler in a fresh interpreter, as a new Lambda would."""
     result = subprocess.run(
-        [sys.executable, "-c", COLD_START_SCRIPT], capture_output=True, text=True, check=True
+        [sys.executable, "-c", LAMBDA_PROCESS, *queries],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_cold_start_metric_is_sent_once_per_process() -> None:
+    result = in_new_lambda_process("{ __typename }", "{ __typename }")
 
     output = Output(result.stdout)
     cold_starts = [doc for doc in output.documents if "ColdStart" in doc]
@@ -195,14 +206,15 @@ def test_cold_start_metric_is_sent_once_per_process() -> None:
     assert [log["cold_start"] for log in logs] == [True, False]
 
 
-TRACED_SCRIPT = """
-import json
-from handler import handler
-from tests.client import LambdaContext, load_event
-event = load_event("http-v2")
-event["body"] = json.dumps({"query": "query Page { categories { edges { cursor } } }"})
-handler(event, LambdaContext())
-"""
+def test_request_log_line_is_an_error_when_dynamodb_is_unreachable() -> None:
+    result = in_new_lambda_process(
+        "{ categories { edges { cursor } } }", AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:9"
+    )
+
+    log = Output(result.stdout).log
+    assert (log["level"], log["error_codes"]) == ("ERROR", ["SERVICE_UNAVAILABLE"])
+
+
 TRACE_ROOT = "1-5759e988-bd862e3fe1be46a994272793"
 FUNCTION_SEGMENT = "53995c3f42cd8ad8"
 
@@ -213,7 +225,6 @@ def test_tracing_sends_operation_and_dynamodb_subsegments(local_backend: LocalDy
     daemon.bind(("127.0.0.1", 0))
     daemon.settimeout(10)
     env = {
-        **os.environ,
         "CATALOG_TRACING": "true",
         "AWS_ENDPOINT_URL_DYNAMODB": local_backend.endpoint_url,
         "LAMBDA_TASK_ROOT": ".",
@@ -222,13 +233,10 @@ def test_tracing_sends_operation_and_dynamodb_subsegments(local_backend: LocalDy
     }
 
     # WHEN a Lambda process serves one query
-    result = subprocess.run(
-        [sys.executable, "-c", TRACED_SCRIPT], env=env, capture_output=True, text=True
-    )
+    result = in_new_lambda_process("query Page { categories { edges { cursor } } }", **env)
 
     # THEN the daemon gets the operation's subsegment under the function's, and the
     # DynamoDB call's under the operation's
-    assert result.returncode == 0, result.stderr
     subsegments = {}
     with daemon:
         while len(subsegments) < 2:
