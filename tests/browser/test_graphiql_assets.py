@@ -7,10 +7,13 @@ import hashlib
 import json
 import re
 import shutil
+import urllib.error
+import urllib.request
 
 import pytest
 
 from cli.graphiql import CDN, NODE_MODULES, cdn_page, local_page
+from tests.cli.conftest import Served
 from tests.client import LambdaContext, load_event
 
 ASSET = re.compile(r'(?:src|href)="([^"]+)"\s+integrity="(sha384-[^"]+)"')
@@ -70,3 +73,19 @@ def test_serve_graphiql_page_loads_every_asset_from_the_server_itself() -> None:
     assert [integrity for _, integrity in ASSET.findall(page)] == [
         integrity for _, integrity in ASSET.findall(cdn_page())
     ]
+
+
+def test_serve_graphiql_assets_serve_the_pages_files_and_licenses_only(
+    catalog_server: Served,
+) -> None:
+    base = f"{catalog_server.url}/graphiql-assets"
+
+    script = urllib.request.urlopen(f"{base}/graphiql@3.8.3/graphiql.min.js", timeout=30)
+    license_text = urllib.request.urlopen(f"{base}/react@18.2.0/LICENSE", timeout=30).read()
+
+    assert script.status == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert b"MIT License" in license_text
+    for unlisted in ("react@18.2.0/package-lock.json", "graphiql@3.8.3/../react/LICENSE"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/{unlisted}", timeout=30)
+        assert refused.value.code == 404
