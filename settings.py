@@ -11,6 +11,18 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+def _flag(name: str, default: bool) -> bool:
+    return _env(name, "true" if default else "false").lower() in ("1", "true", "yes")
+
+
+def _positive(name: str, default: int) -> int:
+    """A positive integer setting; a typo fails the cold start instead of lifting a limit."""
+    value = int(_env(name, str(default)))
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """The process's configuration; see the README's configuration table."""
@@ -21,10 +33,19 @@ class Settings:
     categories_table: str
     admin_group: str
     graphiql: bool
+    # Request limits; the README's SECURITY section explains each default.
+    max_depth: int = 8
+    max_aliases: int = 15
+    max_directives: int = 50
+    max_tokens: int = 1000
+    max_cost: int = 5000
+    max_body_bytes: int = 128 * 1024
+    introspection: bool = True
+    field_suggestions: bool = False
     # Observability (schema/observability.py): the EMF metrics' namespace, and X-Ray
     # subsegments, off unless asked for: they need the function's active tracing.
-    metrics_namespace: str
-    tracing: bool
+    metrics_namespace: str = "CatalogAPI"
+    tracing: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,9 +55,17 @@ class Settings:
             products_table=_env("CATALOG_PRODUCTS_TABLE", "catalog-products"),
             categories_table=_env("CATALOG_CATEGORIES_TABLE", "catalog-categories"),
             admin_group=_env("CATALOG_ADMIN_GROUP", "admin"),
-            graphiql=_env("CATALOG_GRAPHIQL", "true").lower() in ("1", "true", "yes"),
-            metrics_namespace=_env("CATALOG_METRICS_NAMESPACE", "CatalogAPI"),
-            tracing=_env("CATALOG_TRACING", "false").lower() in ("1", "true", "yes"),
+            graphiql=_flag("CATALOG_GRAPHIQL", True),
+            max_depth=_positive("CATALOG_MAX_DEPTH", cls.max_depth),
+            max_aliases=_positive("CATALOG_MAX_ALIASES", cls.max_aliases),
+            max_directives=_positive("CATALOG_MAX_DIRECTIVES", cls.max_directives),
+            max_tokens=_positive("CATALOG_MAX_TOKENS", cls.max_tokens),
+            max_cost=_positive("CATALOG_MAX_COST", cls.max_cost),
+            max_body_bytes=_positive("CATALOG_MAX_BODY_BYTES", cls.max_body_bytes),
+            introspection=_flag("CATALOG_INTROSPECTION", cls.introspection),
+            field_suggestions=_flag("CATALOG_FIELD_SUGGESTIONS", cls.field_suggestions),
+            metrics_namespace=_env("CATALOG_METRICS_NAMESPACE", cls.metrics_namespace),
+            tracing=_flag("CATALOG_TRACING", cls.tracing),
         )
 
 

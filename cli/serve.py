@@ -160,7 +160,7 @@ def _prepare_app() -> tuple[ASGIApp, bool]:
             page = local_page()
         except Unavailable as reason:
             print(f"catalog serve: GraphiQL loads from the CDN: {reason}", file=sys.stderr)
-    app: ASGIApp = LocalGateway(create_app(page), settings.admin_group)
+    app: ASGIApp = LocalGateway(create_app(graphql_ide_page=page), settings.admin_group)
     if page is not None:
         app = LocalGraphiQL(app, page)
     return app, settings.graphiql

@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from schema.context import Context, identity_from_event
-from schema.root import schema
-from settings import settings
+from schema.root import CatalogSchema, build_schema, schema
+from settings import Settings, settings
 
 PUBLIC_PATH = "/graphql"
 ADMIN_PATH = "/admin/graphql"
+# Content types a browser sends cross-origin without a CORS preflight
+# (https://fetch.spec.whatwg.org/#cors-safelisted-request-header).
+SIMPLE_CONTENT_TYPES = frozenset(
+    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+)
+# Headers a cross-origin page cannot add without a preflight; Apollo's names, so that
+# Apollo clients, which send them, work unchanged.
+PREFLIGHT_HEADERS = ("x-apollo-operation-name", "apollo-require-preflight")
+MIME_ESSENCE = re.compile(r"^[!#$%&'*+.^_`|~0-9a-z-]+/[!#$%&'*+.^_`|~0-9a-z-]+$")
+CSRF_MESSAGE = (
+    "This request has been blocked as a potential cross-site request forgery (CSRF): "
+    "send a content-type such as application/json, or a non-empty "
+    "apollo-require-preflight header."
+)
 
 
 class CatalogGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view, with the caller taken from the API Gateway event."""
+    """Strawberry's ASGI view, with the caller taken from the API Gateway event.
+
+    Before Strawberry sees a request it is refused, with coded JSON, when it could
+    be a cross-site request forgery or its body is over `max_body_bytes`.
+    """
 
     graphql_ide_page: str | None = None
+
+    def __init__(self, graphql_schema: CatalogSchema, *, max_body_bytes: int, **options: Any):
+        super().__init__(graphql_schema, **options)
+        self.max_body_bytes = max_body_bytes
 
     @property
     def graphql_ide_html(self) -> str:
@@ -39,13 +63,88 @@ class CatalogGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        response = refused(Request(scope))
+        if response is None:
+            body = await read_body(scope, receive, self.max_body_bytes)
+            if body is None:
+                limit = self.max_body_bytes
+                message = f"The request body exceeds the maximum of {limit} bytes."
+                response = coded_error(message, 413)
+            else:
+                response = await self._respond(Request(scope, receive=replay(body)))
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's JSON parsing, with the inputs it fails on with a 500 refused as 400s."""
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            value = super().parse_json(data)
+        except RecursionError:
+            raise HTTPException(400, "The JSON is nested too deeply.") from None
+        if not isinstance(value, (dict, list)):
+            raise HTTPException(400, "Expected a JSON object.")
+        return value
+
+    async def _respond(self, request: Request) -> Response:
+        try:
+            return await self.run(request)
         except HTTPException as error:
             # Strawberry answers a malformed request in plain text; clients expect
             # the same coded JSON errors as everywhere else.
-            response = coded_error(error.reason, error.status_code)
-        await response(scope, receive, send)
+            return coded_error(error.reason, error.status_code)
+
+
+def refused(request: Request) -> Response | None:
+    """A 400 for a request a browser could have sent cross-site without a CORS preflight.
+
+    Apollo Server's CSRF prevention rule: an operation needs a content type that
+    forces a preflight, or one of PREFLIGHT_HEADERS. Only GET and POST run operations,
+    and a GET without `query` asks for the GraphiQL page, so the others pass (to a 405).
+    """
+    if request.method not in ("GET", "POST") or (
+        request.method == "GET" and "query" not in request.query_params
+    ):
+        return None
+    content_type = request.headers.get("content-type")
+    if content_type is not None:
+        essence = content_type.split(";", 1)[0].strip().lower()
+        if not MIME_ESSENCE.match(essence) or essence not in SIMPLE_CONTENT_TYPES:
+            # A type browsers cannot parse is not safelisted either: it is preflighted.
+            return None
+    if any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+        return None
+    return coded_error(CSRF_MESSAGE, 400)
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to be over `limit` bytes."""
+    declared = Headers(scope=scope).get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body", False):
+            break
+    return bytes(body)
+
+
+def replay(body: bytes) -> Receive:
+    """A `receive` that hands over an already read body."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def coded_error(message: str, status_code: int, code: str = "BAD_USER_INPUT") -> Response:
@@ -59,14 +158,38 @@ async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
     await coded_error(message, 404, "NOT_FOUND")(scope, receive, send)
 
 
-def create_app(graphql_ide_page: str | None = None) -> ASGIApp:
-    """The routes; `graphql_ide_page`, if given, replaces Strawberry's GraphiQL page."""
-    graphql = CatalogGraphQL(schema, graphql_ide="graphiql" if settings.graphiql else None)
+class NoStore:
+    """An ASGI app's responses, every one marked `Cache-Control: no-store`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["cache-control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
+
+
+def create_app(config: Settings = settings, graphql_ide_page: str | None = None) -> ASGIApp:
+    """The app for `config`; the schema built at import serves the process's own settings.
+
+    `graphql_ide_page`, if given, replaces Strawberry's GraphiQL page.
+    """
+    graphql = CatalogGraphQL(
+        schema if config is settings else build_schema(config),
+        max_body_bytes=config.max_body_bytes,
+        graphql_ide="graphiql" if config.graphiql else None,
+    )
     graphql.graphql_ide_page = graphql_ide_page
+    # No `methods=`: Strawberry answers other methods with a coded 405.
     return Router(
         routes=[
-            Route(PUBLIC_PATH, graphql, methods=["GET", "POST"]),
-            Route(ADMIN_PATH, graphql, methods=["GET", "POST"]),
+            Route(PUBLIC_PATH, graphql),
+            # Admin answers can hold unpublished (deleted) items: no cache may keep them.
+            Route(ADMIN_PATH, NoStore(graphql)),
         ],
         default=not_found,
     )

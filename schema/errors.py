@@ -9,16 +9,27 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from resolvers.errors import CatalogError
+from schema.limits import LIMIT_CODE
 
 logger = logging.getLogger("catalog")
 
 INTERNAL_MESSAGE = "Internal server error."
+SUGGESTION = " Did you mean "
 
 
 class CodedErrors(SchemaExtension):
-    """Give each error its contract code, and mask the ones nobody expected."""
+    """Give each error its contract code, and mask the ones nobody expected.
+
+    With `suggestions` off, the "Did you mean ...?" hints graphql-core adds to unknown
+    fields, arguments, types and input fields are cut: they would spell out a schema
+    whose introspection may be off. (Strawberry's `disable_field_suggestions` only
+    cuts them from unknown fields.)
+    """
 
     _validation_errors: set[int]
+
+    def __init__(self, *, suggestions: bool = True) -> None:
+        self.suggestions = suggestions
 
     def on_validate(self) -> Iterator[None]:
         yield
@@ -38,6 +49,8 @@ class CodedErrors(SchemaExtension):
         extensions = dict(error.extensions or {})
         if isinstance(original, CatalogError):
             code = original.code
+        elif extensions.get("code") == LIMIT_CODE:
+            code = LIMIT_CODE
         elif isinstance(error, GraphQLSyntaxError):
             code = "GRAPHQL_PARSE_FAILED"
         elif id(error) in self._validation_errors:
@@ -57,6 +70,8 @@ class CodedErrors(SchemaExtension):
             )
             if request_id:
                 extensions["requestId"] = request_id
+        if not self.suggestions and code in ("GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"):
+            message = message.split(SUGGESTION, 1)[0]
         extensions["code"] = code
         return GraphQLError(
             message,

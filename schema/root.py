@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import MaxIntrospectionDepthRule
+from strawberry.extensions import AddValidationRules, DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -20,6 +23,7 @@ from schema.category import (
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
+from schema.limits import Limits, RequestLimits
 from schema.observability import OperationRecorder
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
@@ -29,6 +33,7 @@ from schema.product import (
     present_fields,
 )
 from schema.scalars import SCALARS
+from settings import Settings, settings
 
 CatalogInfo = Info[Context, None]
 
@@ -163,10 +168,33 @@ class CatalogSchema(strawberry.Schema):
         pass
 
 
-schema = CatalogSchema(
-    query=Query,
-    mutation=Mutation,
-    # OperationRecorder first: it must see the errors after CodedErrors gave them codes.
-    extensions=[OperationRecorder, CodedErrors],
-    config=StrawberryConfig(scalar_map=SCALARS),
-)
+def build_schema(config: Settings) -> CatalogSchema:
+    """The schema with the request limits, introspection and error hints `config` sets."""
+    limits = Limits(
+        max_depth=config.max_depth,
+        max_aliases=config.max_aliases,
+        max_directives=config.max_directives,
+        max_tokens=config.max_tokens,
+        max_cost=config.max_cost,
+    )
+    # Factories, not instances: Strawberry builds each extension anew for every request.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        # First: it must see the errors after CodedErrors gave them codes.
+        OperationRecorder,
+        lambda: CodedErrors(suggestions=config.field_suggestions),
+        lambda: RequestLimits(limits),
+        # graphql-core recommends this rule but does not apply it by default: it bounds
+        # the fan-out of nested introspection lists, which the other limits exempt.
+        lambda: AddValidationRules([MaxIntrospectionDepthRule]),
+    ]
+    if not config.introspection:
+        extensions.append(DisableIntrospection)
+    return CatalogSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )
+
+
+schema = build_schema(settings)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 EVENTS = Path(__file__).parent / "events"
 FORMATS = ("http-v2", "rest-v1")
@@ -136,3 +137,42 @@ def _response(result: dict[str, Any]) -> Response:
     elif result.get("body"):
         body = {"text": result["body"]}
     return Response(status=result["statusCode"], headers=headers, body=body)
+
+
+def http_event(
+    api: ApiClient,
+    method: str,
+    body: str,
+    *,
+    query: str = "",
+    admin_route: bool = False,
+    **headers: str,
+) -> dict[str, Any]:
+    """A recorded event turned into `method` with this body, query string and extra headers."""
+    event = load_event(api.api, admin_route=admin_route)
+    event["body"] = body
+    if api.api == "http-v2":
+        event["requestContext"]["http"]["method"] = method
+        event["rawQueryString"] = query
+        event["headers"].update(headers)
+    else:
+        event["httpMethod"] = event["requestContext"]["httpMethod"] = method
+        # REST API events carry query parameters already decoded.
+        params = dict(parse_qsl(query)) if query else None
+        event["queryStringParameters"] = params
+        event["multiValueQueryStringParameters"] = (
+            {k: [v] for k, v in params.items()} if params else None
+        )
+        for name, value in headers.items():
+            event["headers"][name] = value
+            event["multiValueHeaders"][name] = [value]
+    return event
+
+
+def drop_header(event: dict[str, Any], name: str) -> dict[str, Any]:
+    """The event without header `name`, in whatever case it was recorded."""
+    for key in ("headers", "multiValueHeaders"):
+        headers = event.get(key) or {}
+        for recorded in [h for h in headers if h.lower() == name]:
+            del headers[recorded]
+    return event

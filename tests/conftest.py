@@ -104,14 +104,22 @@ API_TARGETS = [("moto", "http-v2"), ("dynamodb-local", "http-v2"), ("dynamodb-lo
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A test that picks its backend itself (parametrize "backend", indirect) keeps it.
+    chosen = any(
+        "backend" in str(marker.args[0])
+        for marker in metafunc.definition.iter_markers("parametrize")
+    )
     if "api_format" in metafunc.fixturenames:
+        if chosen:
+            metafunc.parametrize("api_format", ["http-v2"])
+            return
         metafunc.parametrize(
             ("backend", "api_format"),
             API_TARGETS,
             indirect=["backend"],
             ids=[f"{api_format}-{backend}" for backend, api_format in API_TARGETS],
         )
-    elif "backend" in metafunc.fixturenames:
+    elif "backend" in metafunc.fixturenames and not chosen:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 import pytest
 
+from schema.root import build_schema, schema
+from settings import Settings, settings
 from tests.catalog import GET_PRODUCT, LIST_PRODUCTS, UPSERT_PRODUCT, create_product
-from tests.client import ApiClient, load_event
+from tests.client import ApiClient, http_event
 from tests.conftest import use_endpoint
-
-
-def http_event(api: ApiClient, method: str, body: str, *, query: str = "", **headers: str) -> dict:
-    event = load_event(api.api)
-    event["body"] = body
-    if api.api == "http-v2":
-        event["requestContext"]["http"]["method"] = method
-        event["rawQueryString"] = query
-        event["headers"].update(headers)
-    else:
-        event["httpMethod"] = event["requestContext"]["httpMethod"] = method
-        # REST API events carry query parameters already decoded.
-        params = dict(parse_qsl(query)) if query else None
-        event["queryStringParameters"] = params
-        event["multiValueQueryStringParameters"] = (
-            {k: [v] for k, v in params.items()} if params else None
-        )
-        for name, value in headers.items():
-            event["headers"][name] = value
-            event["multiValueHeaders"][name] = [value]
-    return event
 
 
 def test_syntax_error_is_graphql_parse_failed(api: ApiClient) -> None:
@@ -128,7 +110,7 @@ def test_mutation_over_get_is_refused(api: ApiClient) -> None:
 
     response = api.raw(http_event(api, "GET", "", query=f"query={query}"))
 
-    assert response.status in (400, 405)
+    assert response.status == 400
     assert response.codes == ["BAD_USER_INPUT"]
     assert "mutation" in response.errors[0]["message"]
 
@@ -161,3 +143,67 @@ def test_unknown_path_is_404_with_a_code(api: ApiClient) -> None:
 
     assert response.status == 404
     assert response.codes == ["NOT_FOUND"]
+
+
+SUGGESTED = [
+    # An unknown field, argument, and input field: graphql-core suggests each.
+    ("{ products { edges { node { nam } } } }", None),
+    ("{ products(frist: 2) { edges { cursor } } }", None),
+    (UPSERT_PRODUCT, {"input": {"nam": "Hat", "price": "1"}}),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), SUGGESTED)
+def test_suggestions_are_hidden_by_default(query: str, variables: dict | None) -> None:
+    result = schema.execute_sync(query, variables)
+
+    assert result.errors
+    assert all("Did you mean" not in error.message for error in result.errors)
+    codes = {error.extensions["code"] for error in result.errors}
+    assert codes <= {"GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize(("query", "variables"), SUGGESTED)
+def test_suggestions_are_shown_when_the_setting_allows(query: str, variables: dict | None) -> None:
+    local = build_schema(dataclasses.replace(settings, field_suggestions=True))
+
+    result = local.execute_sync(query, variables)
+
+    assert result.errors
+    assert any("Did you mean" in error.message for error in result.errors)
+
+
+def test_introspection_is_on_by_default() -> None:
+    result = schema.execute_sync("{ __schema { queryType { name } } }")
+
+    assert result.errors is None
+    assert result.data == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+@pytest.mark.parametrize(
+    "query", ["{ __schema { queryType { name } } }", '{ __type(name: "Product") { name } }']
+)
+def test_introspection_off_is_graphql_validation_failed(query: str) -> None:
+    private = build_schema(dataclasses.replace(settings, introspection=False))
+
+    result = private.execute_sync(query)
+
+    assert result.errors
+    assert {error.extensions["code"] for error in result.errors} == {"GRAPHQL_VALIDATION_FAILED"}
+    assert private.execute_sync("{ __typename }").data == {"__typename": "Query"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "field"),
+    [
+        ("CATALOG_INTROSPECTION", "introspection"),
+        ("CATALOG_FIELD_SUGGESTIONS", "field_suggestions"),
+    ],
+)
+@pytest.mark.parametrize("value", [True, False])
+def test_error_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str, value: bool
+) -> None:
+    monkeypatch.setenv(variable, str(value).lower())
+
+    assert getattr(Settings.from_env(), field) is value

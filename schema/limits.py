@@ -1,0 +1,265 @@
+"""Request limits: tokens, depth, aliases, directives and cost, all checked before any resolver.
+
+Depth, aliases, directives and cost are measured in one walk of each operation, with
+fragments expanded where they are spread (each fragment measured once, so a fragment
+spread many times costs the walk nothing more). The walk runs before GraphQL's own
+validation, whose cost grows faster than the document: an abusive document is refused
+before it is validated. Only the subtree of the introspection fields `__schema` and
+`__type` is exempt, and only when it is a field of that name: an operation, fragment
+or alias named `__schema` is measured like any other. Introspection's own fan-out is
+bounded by graphql-core's MaxIntrospectionDepthRule instead, which the standard
+introspection query of GraphiQL and codegen tools passes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+from strawberry.extensions import SchemaExtension
+
+from resolvers.validation import MAX_PAGE
+
+logger = logging.getLogger("catalog")
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+PAGE_ARGUMENT = "first"
+# How graphql-core ends the syntax errors of its parse limits.
+ABORTED = "Parsing aborted."
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most a single request may ask for; see the README's SECURITY section."""
+
+    max_depth: int
+    max_aliases: int
+    max_directives: int
+    max_tokens: int
+    max_cost: int
+
+
+LIMIT_CODE = "GRAPHQL_VALIDATION_FAILED"
+
+
+class LimitExceeded(GraphQLError):
+    """A request over one of the limits, refused before GraphQL's own validation."""
+
+    def __init__(self, message: str, node: OperationDefinitionNode) -> None:
+        super().__init__(message, node, extensions={"code": LIMIT_CODE})
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a selection asks for, relative to one instance of its parent."""
+
+    depth: int = 0
+    aliases: int = 0
+    directives: int = 0
+    cost: int = 0
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(
+            max(self.depth, other.depth),
+            self.aliases + other.aliases,
+            self.directives + other.directives,
+            self.cost + other.cost,
+        )
+
+
+class OperationMeter:
+    """Measures the operations of one document against the schema and the request's variables.
+
+    Depth is counted as graphql-armor counts it: a top-level field is at depth 1, each
+    field selected inside it one deeper, and fragments add no level of their own.
+    Cost is the number of fields the response can hold: each field costs 1 per
+    instance of its parent, and a field taking `first` multiplies what it selects by
+    the page size it asks for (its literal, else the variable's value, else the
+    variable's default, else the field's default; an unknown value counts as the
+    largest page, MAX_PAGE).
+    """
+
+    def __init__(
+        self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]
+    ) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.fragments = {
+            node.name.value: node
+            for node in document.definitions
+            if isinstance(node, FragmentDefinitionNode)
+        }
+        self._measured: dict[str, Measure] = {}
+        self._entered: set[str] = set()
+        self._defaults: dict[str, Any] = {}
+
+    def measure(self, operation: OperationDefinitionNode) -> Measure:
+        # A fragment's cost can depend on the operation's variable defaults.
+        self._measured = {}
+        self._defaults = {
+            node.variable.name.value: _int_literal(node.default_value)
+            for node in operation.variable_definitions or ()
+        }
+        root = self.schema.get_root_type(operation.operation)
+        return Measure(directives=len(operation.directives or ())) + self._selections(
+            operation.selection_set, root
+        )
+
+    def _selections(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None
+    ) -> Measure:
+        total = Measure()
+        for node in selection_set.selections if selection_set else ():
+            if isinstance(node, FieldNode):
+                total += self._field(node, parent)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                scope = self.schema.get_type(condition.name.value) if condition else parent
+                total += Measure(directives=len(node.directives or ()))
+                total += self._selections(node.selection_set, scope)
+            elif isinstance(node, FragmentSpreadNode):
+                total += Measure(directives=len(node.directives or ()))
+                total += self._fragment(node.name.value)
+        return total
+
+    def _field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Measure:
+        alias = 1 if node.alias else 0
+        directives = len(node.directives or ())
+        if node.name.value in INTROSPECTION_FIELDS:
+            inner = self._selections(node.selection_set, None)
+            return Measure(1, alias + inner.aliases, directives + inner.directives, 1)
+        definition = (
+            parent.fields.get(node.name.value) if isinstance(parent, GraphQLObjectType) else None
+        )
+        child_type = get_named_type(definition.type) if definition else None
+        inner = self._selections(node.selection_set, child_type)
+        page = self._page_size(node, definition.args.get(PAGE_ARGUMENT) if definition else None)
+        return Measure(
+            depth=1 + inner.depth,
+            aliases=alias + inner.aliases,
+            directives=directives + inner.directives,
+            cost=1 + inner.cost * page,
+        )
+
+    def _fragment(self, name: str) -> Measure:
+        if name in self._measured:
+            return self._measured[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self._entered:
+            # Unknown fragments and cycles are left to GraphQL's own validation.
+            return Measure()
+        self._entered.add(name)
+        scope = self.schema.get_type(fragment.type_condition.name.value)
+        measure = Measure(directives=len(fragment.directives or ())) + self._selections(
+            fragment.selection_set, scope
+        )
+        self._entered.discard(name)
+        self._measured[name] = measure
+        return measure
+
+    def _page_size(self, node: FieldNode, argument: Any) -> int:
+        if argument is None:
+            return 1
+        value: Any = None
+        for given in node.arguments or ():
+            if given.name.value == PAGE_ARGUMENT:
+                value = _int_literal(given.value)
+                if isinstance(given.value, VariableNode):
+                    name = given.value.name.value
+                    value = self.variables.get(name, self._defaults.get(name))
+                break
+        else:
+            value = argument.default_value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_PAGE:
+            return value
+        return MAX_PAGE
+
+
+def _int_literal(node: Any) -> int | None:
+    return int(node.value) if isinstance(node, IntValueNode) else None
+
+
+def check_limits(
+    limits: Limits,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+) -> list[GraphQLError]:
+    """The limits each operation of `document` is over, as errors (none when within)."""
+    meter = OperationMeter(schema, document, variables)
+    errors: list[GraphQLError] = []
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        measure = meter.measure(operation)
+        name = f"Operation '{operation.name.value}'" if operation.name else "The operation"
+        for actual, limit, what in (
+            (measure.depth, limits.max_depth, "depth"),
+            (measure.aliases, limits.max_aliases, "aliases"),
+            (measure.directives, limits.max_directives, "directives"),
+            (measure.cost, limits.max_cost, "cost"),
+        ):
+            if actual > limit:
+                message = f"{name} exceeds the maximum {what} of {limit} ({what}: {actual})."
+                errors.append(LimitExceeded(message, operation))
+    return errors
+
+
+class RequestLimits(SchemaExtension):
+    """Refuses a request over any of `limits` before validation and execution."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors or []
+        # graphql-core refuses a document over the token limit (comments included) with
+        # a syntax error; it is a limit, like the others, not a client's typo.
+        for error in errors:
+            if isinstance(error, GraphQLSyntaxError) and error.message.endswith(ABORTED):
+                error.extensions = {"code": LIMIT_CODE}
+                self._log([error])
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            errors = check_limits(
+                self.limits,
+                context.schema._schema,
+                context.graphql_document,
+                context.variables or {},
+            )
+            if errors:
+                # Set before GraphQL's validation, which Strawberry then skips.
+                context.pre_execution_errors = errors
+                self._log(errors)
+        yield
+
+    def _log(self, errors: list[GraphQLError]) -> None:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        for error in errors:
+            logger.warning("request %s refused: %s", request_id, error.message)

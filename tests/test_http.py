@@ -1,0 +1,193 @@
+"""HTTP hygiene: CSRF prevention, body size, batching, methods, and the headers of responses."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from settings import settings
+from tests.client import FORMATS, ApiClient, Response, drop_header, http_event
+from tests.conftest import CallRecorder
+
+# The HTTP layer does not depend on the storage: moto only, both event formats.
+pytestmark = pytest.mark.parametrize("backend", ["moto"], indirect=True)
+
+LIST = "{ products { edges { node { name } } } }"
+BODY = json.dumps({"query": LIST})
+GET_LIST = f"query={quote(LIST)}"
+LIMIT = settings.max_body_bytes
+
+
+@pytest.fixture(params=FORMATS)
+def http(request: pytest.FixtureRequest, dynamodb_calls: CallRecorder) -> ApiClient:
+    """The handler through one API Gateway event format, on an empty moto catalog."""
+    return ApiClient(request.param)
+
+
+def padded_body(size: int) -> str:
+    """A valid request body of exactly `size` bytes (the padding is an unused variable)."""
+    empty = json.dumps({"query": LIST, "variables": {"pad": ""}})
+    return json.dumps({"query": LIST, "variables": {"pad": "x" * (size - len(empty))}})
+
+
+def assert_csrf_refused(response: Response, calls: CallRecorder) -> None:
+    assert response.status == 400
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert "CSRF" in response.errors[0]["message"]
+    assert calls.calls == []
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+)
+def test_post_with_a_simple_content_type_is_refused_as_csrf(
+    http: ApiClient, dynamodb_calls: CallRecorder, content_type: str
+) -> None:
+    response = http.raw(http_event(http, "POST", BODY, **{"content-type": content_type}))
+
+    assert_csrf_refused(response, dynamodb_calls)
+
+
+def test_post_without_content_type_is_refused_as_csrf(
+    http: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    response = http.raw(drop_header(http_event(http, "POST", BODY), "content-type"))
+
+    assert_csrf_refused(response, dynamodb_calls)
+
+
+def test_get_without_content_type_is_refused_as_csrf(
+    http: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    event = drop_header(http_event(http, "GET", "", query=GET_LIST), "content-type")
+
+    assert_csrf_refused(http.raw(event), dynamodb_calls)
+
+
+def test_empty_preflight_header_is_refused_as_csrf(
+    http: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    event = http_event(http, "GET", "", query=GET_LIST, **{"apollo-require-preflight": ""})
+
+    assert_csrf_refused(http.raw(drop_header(event, "content-type")), dynamodb_calls)
+
+
+@pytest.mark.parametrize(
+    "header", [{"apollo-require-preflight": "true"}, {"x-apollo-operation-name": "List"}]
+)
+def test_get_with_a_preflight_header_is_answered(http: ApiClient, header: dict[str, str]) -> None:
+    event = drop_header(http_event(http, "GET", "", query=GET_LIST, **header), "content-type")
+
+    response = http.raw(event)
+
+    assert response.status == 200
+    assert response.data == {"products": {"edges": []}}
+
+
+def test_graphiql_page_needs_no_preflight(http: ApiClient) -> None:
+    event = drop_header(http_event(http, "GET", "", accept="text/html"), "content-type")
+
+    response = http.raw(event)
+
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (BODY, {}, 200),
+        ('{"query": "{ products(first: 0) { edges { cursor } } }"}', {}, 200),
+        ("{ not json", {}, 400),
+        (BODY, {"content-type": "text/plain"}, 400),
+        ("x" * (LIMIT + 1), {}, 413),
+    ],
+    ids=["answer", "graphql-error", "malformed", "csrf", "too-large"],
+)
+def test_admin_responses_are_json_and_never_stored(
+    http: ApiClient, body: str, headers: dict[str, str], status: int
+) -> None:
+    response = http.raw(http_event(http, "POST", body, admin_route=True, **headers))
+
+    assert response.status == status
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "body", [BODY, '{"query": "{ products(first: 0) { edges { cursor } } }"}', "{ not json"]
+)
+def test_public_responses_are_json(http: ApiClient, body: str) -> None:
+    response = http.raw(http_event(http, "POST", body))
+
+    assert response.headers["content-type"].startswith("application/json")
+    assert "errors" in response.body or "data" in response.body
+
+
+def test_body_at_limit_is_answered(http: ApiClient) -> None:
+    body = padded_body(LIMIT)
+    assert len(body.encode()) == LIMIT
+
+    response = http.raw(http_event(http, "POST", body))
+
+    assert response.status == 200
+    assert response.data == {"products": {"edges": []}}
+
+
+@pytest.mark.parametrize(
+    ("body", "declared"),
+    [(padded_body(LIMIT + 1), None), (BODY, str(LIMIT + 1)), (padded_body(LIMIT + 1), "10")],
+    ids=["actual", "declared", "understated"],
+)
+def test_body_over_limit_is_413_with_a_code(
+    http: ApiClient, dynamodb_calls: CallRecorder, body: str, declared: str | None
+) -> None:
+    event = http_event(http, "POST", body)
+    if declared is not None:
+        event = http_event(http, "POST", body, **{"content-length": declared})
+
+    response = http.raw(event)
+
+    assert response.status == 413
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert str(LIMIT) in response.errors[0]["message"]
+    assert dynamodb_calls.calls == []
+
+
+def test_batched_operations_are_refused(http: ApiClient, dynamodb_calls: CallRecorder) -> None:
+    batch = json.dumps([{"query": LIST}, {"query": LIST}])
+
+    response = http.raw(http_event(http, "POST", batch))
+
+    assert response.status == 400
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert "Batching" in response.errors[0]["message"]
+    assert dynamodb_calls.calls == []
+
+
+@pytest.mark.parametrize("method", ["PUT", "OPTIONS"])
+def test_other_methods_are_405_with_a_code(http: ApiClient, method: str) -> None:
+    response = http.raw(drop_header(http_event(http, method, BODY), "content-type"))
+
+    assert response.status == 405
+    assert response.codes == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '"{ products { edges { cursor } } }"',
+        "null",
+        "[" * 50_000 + "]" * 50_000,
+        '{"query": "{ __typename }", "variables": ' + '{"a":' * 20_000 + "1" + "}" * 20_001,
+    ],
+    ids=["string", "null", "nested-array", "nested-variables"],
+)
+def test_json_that_is_not_a_request_is_400_with_a_code(http: ApiClient, body: str) -> None:
+    response = http.raw(http_event(http, "POST", body))
+
+    assert response.status == 400
+    assert response.codes == ["BAD_USER_INPUT"]

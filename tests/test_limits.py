@@ -1,0 +1,364 @@
+"""Request limits: just over one is refused, coded, before any DynamoDB call; just under passes."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import get_introspection_query
+
+from schema.root import build_schema, schema
+from settings import Settings, settings
+from tests.client import ApiClient, Response
+from tests.conftest import CallRecorder
+
+# Pure validation needs one backend only: the handler on moto, through HTTP API v2.
+ON_MOTO = pytest.mark.parametrize("backend", ["moto"], indirect=True)
+CLIENT = ApiClient("http-v2")
+REFUSED = ["GRAPHQL_VALIDATION_FAILED"]
+
+# The deepest our contract needs: categories -> products -> category, at depth 8.
+DEPTH_8 = "{ categories { edges { node { products { edges { node { category { name } } } } } } } }"
+DEPTH_9 = """
+{ products { edges { node { category {
+    products { edges { node { category { name } } } }
+} } } } }
+"""
+DEPTH_9_BY_FRAGMENTS = """
+{ products { ...Page } }
+fragment Page on ProductConnection { edges { node { category { ...InCategory } } } }
+fragment InCategory on Category {
+  products { edges { node { ... on Product { category { name } } } } }
+}
+"""
+# cost = 1 (__typename) + 1 (categories) + 49 * (3 + 33 * 3) = 5000, the limit itself.
+COST_5000 = """
+{ __typename categories(first: 49) { edges { node {
+    products(first: 33) { edges { node { name } } }
+} } } }
+"""
+COST_5102 = COST_5000.replace("first: 49", "first: 50")
+NESTED_PAGES = """
+query Nested($categories: Int! = 50, $products: Int! = 50) {
+  categories(first: $categories) { edges { node {
+    products(first: $products) { edges { node { name } } }
+  } } }
+}
+"""
+
+
+def send(calls: CallRecorder, query: str, variables: dict[str, Any] | None = None) -> Response:
+    calls.reset()
+    return CLIENT.public(query, variables)
+
+
+def assert_refused(response: Response, calls: CallRecorder, limit: str) -> None:
+    assert response.status == 200
+    assert set(response.codes) == set(REFUSED)
+    assert any(f"maximum {limit}" in error["message"] for error in response.errors)
+    assert response.data is None
+    assert calls.calls == []
+
+
+def assert_answered(response: Response) -> None:
+    assert response.status == 200
+    assert response.errors == []
+    assert response.data is not None
+
+
+def aliased_products(count: int) -> str:
+    return "{ " + " ".join(f'p{i}: product(id: "p{i}") {{ name }}' for i in range(count)) + " }"
+
+
+def names_with_directives(count: int) -> str:
+    names = " ".join("name @include(if: true)" for _ in range(count))
+    return f"{{ products {{ edges {{ node {{ {names} }} }} }} }}"
+
+
+def padded_to_tokens(count: int) -> str:
+    """A realistic document of exactly `count` tokens: a page read through many fragments."""
+    # 16 tokens of structure; 11 per fragment (9 to define it, 2 to spread it); the
+    # rest as extra fields of the first fragment.
+    fragments, extra = divmod(count - 16, 11)
+    extra_fields = " ".join(
+        [
+            "description",
+            "currency",
+            "stock",
+            "imageUrl",
+            "categoryId",
+            "createdAt",
+            "updatedAt",
+            "deletedAt",
+            "version",
+            "__typename",
+        ][:extra]
+    )
+    spreads = " ".join(f"...F{i}" for i in range(fragments))
+    definitions = " ".join(
+        f"fragment F{i} on Product {{ id name price {extra_fields if i == 0 else ''} }}"
+        for i in range(fragments)
+    )
+    return f"{{ products(first: 10) {{ edges {{ node {{ {spreads} }} }} }} }} {definitions}"
+
+
+@ON_MOTO
+def test_depth_within_limit_is_answered(dynamodb_calls: CallRecorder) -> None:
+    assert_answered(send(dynamodb_calls, DEPTH_8))
+
+
+@ON_MOTO
+@pytest.mark.parametrize(
+    "query",
+    [
+        DEPTH_9,
+        DEPTH_9_BY_FRAGMENTS,
+        "query __schema " + DEPTH_9,
+        DEPTH_9_BY_FRAGMENTS.replace("InCategory", "__schema"),
+        DEPTH_9.replace("{ products", "{ __schema: products", 1),
+    ],
+    ids=["plain", "fragments", "operation-named-__schema", "fragment-named-__schema", "alias"],
+)
+def test_depth_over_limit_is_refused(dynamodb_calls: CallRecorder, query: str) -> None:
+    assert_refused(send(dynamodb_calls, query), dynamodb_calls, "depth of 8")
+
+
+def test_introspection_query_of_tools_is_answered() -> None:
+    query = get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+    )
+
+    result = schema.execute_sync(query)
+
+    assert result.errors is None
+    assert result.data is not None
+    assert {"Product", "Category"} <= {t["name"] for t in result.data["__schema"]["types"]}
+
+
+def test_nested_introspection_is_refused() -> None:
+    query = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
+
+    result = schema.execute_sync(query)
+
+    assert result.errors
+    assert {error.extensions["code"] for error in result.errors} == set(REFUSED)
+
+
+@ON_MOTO
+def test_aliases_within_limit_are_answered(dynamodb_calls: CallRecorder) -> None:
+    response = send(dynamodb_calls, aliased_products(15))
+
+    assert_answered(response)
+    assert response.data == {f"p{i}": None for i in range(15)}
+
+
+@ON_MOTO
+def test_aliases_over_limit_are_refused(dynamodb_calls: CallRecorder) -> None:
+    assert_refused(send(dynamodb_calls, aliased_products(16)), dynamodb_calls, "aliases of 15")
+
+
+@ON_MOTO
+def test_aliases_are_counted_through_fragment_spreads(dynamodb_calls: CallRecorder) -> None:
+    # 8 aliases in the text, 3 + 3 * 5 = 18 in the operation as executed.
+    query = """
+    { a: product(id: "a") { ...Names } b: product(id: "b") { ...Names }
+      c: product(id: "c") { ...Names } }
+    fragment Names on Product { n1: name n2: name n3: name n4: name n5: name }
+    """
+
+    assert_refused(send(dynamodb_calls, query), dynamodb_calls, "aliases of 15")
+
+
+@ON_MOTO
+def test_directives_within_limit_are_answered(dynamodb_calls: CallRecorder) -> None:
+    assert_answered(send(dynamodb_calls, names_with_directives(50)))
+
+
+@ON_MOTO
+def test_directives_over_limit_are_refused(dynamodb_calls: CallRecorder) -> None:
+    response = send(dynamodb_calls, names_with_directives(51))
+
+    assert_refused(response, dynamodb_calls, "directives of 50")
+
+
+@ON_MOTO
+def test_directives_are_counted_through_fragment_spreads(dynamodb_calls: CallRecorder) -> None:
+    # 10 directives in the fragment, spread 6 times.
+    spreads = " ".join(f'p{i}: product(id: "{i}") {{ ...Tagged }}' for i in range(6))
+    tagged = " ".join("name @skip(if: false)" for _ in range(10))
+    query = f"{{ {spreads} }} fragment Tagged on Product {{ {tagged} }}"
+
+    assert_refused(send(dynamodb_calls, query), dynamodb_calls, "directives of 50")
+
+
+@ON_MOTO
+def test_tokens_within_limit_are_answered(dynamodb_calls: CallRecorder) -> None:
+    assert_answered(send(dynamodb_calls, padded_to_tokens(1000)))
+
+
+@ON_MOTO
+@pytest.mark.parametrize(
+    "query",
+    [padded_to_tokens(1001), padded_to_tokens(900) + "\n#" * 101],
+    ids=["tokens", "comments"],
+)
+def test_tokens_over_limit_are_refused(dynamodb_calls: CallRecorder, query: str) -> None:
+    response = send(dynamodb_calls, query)
+
+    assert response.codes == REFUSED
+    assert "more than 1000 tokens" in response.errors[0]["message"]
+    assert dynamodb_calls.calls == []
+
+
+@ON_MOTO
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (COST_5000, None),
+        ("{ products(first: 100) { edges { node { id name price category { name } } } } }", None),
+        (NESTED_PAGES, {"categories": 20, "products": 20}),
+    ],
+    ids=["at-limit", "page-of-100-with-categories", "variables"],
+)
+def test_cost_within_limit_is_answered(
+    dynamodb_calls: CallRecorder, query: str, variables: dict[str, Any] | None
+) -> None:
+    assert_answered(send(dynamodb_calls, query, variables))
+
+
+@ON_MOTO
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (COST_5102, None),
+        (NESTED_PAGES, {"categories": 100, "products": 100}),
+        # Without variables, their defaults count: 1 + 50 * (3 + 50 * 3) = 7651.
+        (NESTED_PAGES, None),
+    ],
+    ids=["just-over", "variables", "variable-defaults"],
+)
+def test_cost_over_limit_is_refused(
+    dynamodb_calls: CallRecorder, query: str, variables: dict[str, Any] | None
+) -> None:
+    assert_refused(send(dynamodb_calls, query, variables), dynamodb_calls, "cost of 5000")
+
+
+@ON_MOTO
+def test_pages_of_pages_of_pages_are_refused(dynamodb_calls: CallRecorder) -> None:
+    query = """
+    { categories(first: 100) { edges { node { products(first: 100) { edges { node {
+        category { products(first: 100) { edges { node { name } } } }
+    } } } } } } }
+    """
+
+    assert_refused(send(dynamodb_calls, query), dynamodb_calls, "cost of 5000")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "query"),
+    [
+        ("max_depth", 3, "{ products { edges { node { name } } } }"),
+        ("max_aliases", 1, "{ a: __typename b: __typename }"),
+        ("max_directives", 1, "{ a: __typename @skip(if: false) b: __typename @skip(if: false) }"),
+        ("max_tokens", 5, "{ __typename __typename __typename __typename }"),
+        ("max_cost", 3, "{ products(first: 2) { edges { cursor } } }"),
+    ],
+)
+def test_each_limit_follows_its_setting(field: str, value: int, query: str) -> None:
+    # No storage here: the default schema gets as far as the resolvers, and fails there.
+    default = schema.execute_sync(query).errors or []
+    assert "GRAPHQL_VALIDATION_FAILED" not in [error.extensions["code"] for error in default]
+    lowered = build_schema(dataclasses.replace(settings, **{field: value}))
+
+    result = lowered.execute_sync(query)
+
+    assert result.errors
+    assert [error.extensions["code"] for error in result.errors] == REFUSED
+
+
+@pytest.mark.parametrize(
+    ("variable", "field", "value"),
+    [
+        ("CATALOG_MAX_DEPTH", "max_depth", 12),
+        ("CATALOG_MAX_ALIASES", "max_aliases", 30),
+        ("CATALOG_MAX_DIRECTIVES", "max_directives", 10),
+        ("CATALOG_MAX_TOKENS", "max_tokens", 2000),
+        ("CATALOG_MAX_COST", "max_cost", 20000),
+        ("CATALOG_MAX_BODY_BYTES", "max_body_bytes", 1_000_000),
+    ],
+)
+def test_limit_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, variable: str, field: str, value: int
+) -> None:
+    monkeypatch.setenv(variable, str(value))
+
+    assert getattr(Settings.from_env(), field) == value
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "ten"])
+def test_limit_setting_that_would_lift_the_limit_fails_at_start(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CATALOG_MAX_DEPTH", value)
+
+    with pytest.raises(ValueError):
+        Settings.from_env()
+
+
+@ON_MOTO
+def test_refused_request_is_logged_with_its_request_id(
+    dynamodb_calls: CallRecorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="catalog"):
+        response = send(dynamodb_calls, aliased_products(16))
+
+    assert response.codes == REFUSED
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 1
+    assert "aliases" in refusals[0]
+    assert "None" not in refusals[0]
+
+
+def _readme_limits() -> dict[str, str]:
+    """The README's table of request limits: setting name -> documented default."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    table = readme.split("### Request limits", 1)[1].split("\n\n", 2)[2]
+    documented = {}
+    for row in table.split("\n\n")[0].splitlines()[2:]:
+        _, default, setting, _ = (cell.strip() for cell in row.strip("|").split("|"))
+        name = re.search(r"CATALOG_[A-Z_]+", setting)
+        if name:
+            documented[name.group()] = default
+    return documented
+
+
+def test_defaults_are_the_ones_the_readme_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    documented = _readme_limits()
+    for name in documented:
+        monkeypatch.delenv(name, raising=False)
+
+    defaults = Settings.from_env()
+
+    assert set(documented) == {
+        "CATALOG_MAX_DEPTH",
+        "CATALOG_MAX_ALIASES",
+        "CATALOG_MAX_DIRECTIVES",
+        "CATALOG_MAX_TOKENS",
+        "CATALOG_MAX_COST",
+        "CATALOG_MAX_BODY_BYTES",
+        "CATALOG_INTROSPECTION",
+        "CATALOG_FIELD_SUGGESTIONS",
+    }
+    for name, default in documented.items():
+        value = getattr(defaults, name.removeprefix("CATALOG_").lower())
+        flags = {"on": True, "off": False}
+        expected = flags[default] if default in flags else int(default.split()[0])
+        assert value == expected, name
