@@ -6,7 +6,7 @@ DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint setup dynamodb-local java clean package lock test-min-botocore \
+.PHONY: serve test bench lint setup dynamodb-local java clean package lock test-min-botocore \
 	codegen-tools typescript-client clients graphiql chromium
 
 $(VENV_STAMP): pyproject.toml
@@ -60,6 +60,11 @@ serve: setup dynamodb-local graphiql
 
 test: setup java dynamodb-local codegen-tools typescript-client graphiql chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (not part of `make test`, whose suite runs only its smoke mode):
+# prints every figure and writes bench/results.json. BENCH_ARGS=--smoke for a quick run.
+bench: setup java dynamodb-local
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # ariadne-codegen, for the typed Python client: a venv of its own, since it needs a
 # graphql-core older than Strawberry's.

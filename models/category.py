@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from models.base import BaseMeta, sort_key, status
+from models.base import BaseMeta, from_raw_data, sort_key, status
 from settings import settings
 
 
@@ -39,6 +41,10 @@ class Category(Model):
     sort_key = UnicodeAttribute()
 
     by_name = CategoriesByName()
+
+    @classmethod
+    def from_raw_data(cls, data: dict[str, Any]) -> Category:
+        return from_raw_data(cls, data)
 
     def set_index_keys(self) -> None:
         """Derive the list-index keys from the name, id and deletion."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from models.attributes import DecimalAttribute
-from models.base import BaseMeta, sort_key, status
+from models.base import BaseMeta, from_raw_data, sort_key, status
 from settings import settings
 
 
@@ -58,6 +60,10 @@ class Product(Model):
 
     by_name = ProductsByName()
     by_category = ProductsByCategory()
+
+    @classmethod
+    def from_raw_data(cls, data: dict[str, Any]) -> Product:
+        return from_raw_data(cls, data)
 
     def set_index_keys(self) -> None:
         """Derive the list-index keys from the name, id, category and deletion."""

@@ -17,7 +17,7 @@ def resolve_products(
     root: Category, first: int = 20, after: str | None = strawberry.UNSET
 ) -> ProductConnection:
     page = list_products(first, after or None, category_id=root.id)
-    return ProductConnection.from_page(page)
+    return ProductConnection.from_page(page, parent=root)
 
 
 @strawberry.type

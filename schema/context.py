@@ -1,21 +1,12 @@
-"""The per-request context: the caller's identity and the request's data loaders."""
+"""The per-request context: the caller's identity and the request's id."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
-from models import Category
 from resolvers.auth import Identity
-from resolvers.categories import load_categories
-
-
-async def _load_categories(ids: Sequence[str]) -> Sequence[Category | None]:
-    return load_categories(ids)
 
 
 @dataclass
@@ -24,9 +15,6 @@ class Context:
 
     identity: Identity | None
     request_id: str | None = None
-    categories: DataLoader[str, Category | None] = field(
-        default_factory=lambda: DataLoader(load_fn=_load_categories)
-    )
 
 
 def identity_from_event(event: dict[str, Any]) -> Identity | None:

@@ -2,31 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
 from models import Product as ProductModel
+from resolvers.categories import load_categories
 from resolvers.pagination import Page
-from schema.context import Context
 from schema.pagination import PageInfo
 
 if TYPE_CHECKING:
     from schema.category import Category
 
 
-async def resolve_category(
-    root: Product, info: Info[Context, None]
+class CategoryBatch:
+    """The categories of the products of one result, read together on first use.
+
+    Every product built from one page shares a batch, so the first `category` a
+    client asks for fetches all of the page's categories in one BatchGetItem, and
+    the others are answered from memory, each category converted once. Resolving
+    synchronously this way costs a fraction of an async DataLoader, whose per-field
+    coroutines and tasks dominated the CPU of a page of 100 products.
+    """
+
+    def __init__(
+        self, category_ids: Iterable[str | None] = (), known: Iterable[Category] = ()
+    ) -> None:
+        self._wanted = {category_id for category_id in category_ids if category_id}
+        self._found: dict[str, Category | None] = {category.id: category for category in known}
+
+    def get(self, category_id: str) -> Category | None:
+        if category_id not in self._found:
+            from schema.category import Category
+
+            pending = sorted((self._wanted | {category_id}) - self._found.keys())
+            models = load_categories(pending)
+            self._found.update(
+                (pending_id, Category.from_model(model) if model is not None else None)
+                for pending_id, model in zip(pending, models, strict=True)
+            )
+        return self._found[category_id]
+
+
+def resolve_category(
+    root: Product,
 ) -> Annotated[Category, strawberry.lazy("schema.category")] | None:
     if root.category_id is None:
         return None
-    from schema.category import Category
-
-    model = await info.context.categories.load(root.category_id)
-    return Category.from_model(model) if model is not None else None
+    return root.categories.get(root.category_id)
 
 
 @strawberry.type
@@ -46,9 +72,10 @@ class Product:
     updated_at: datetime
     deleted_at: datetime | None
     version: int
+    categories: strawberry.Private[CategoryBatch]
 
     @classmethod
-    def from_model(cls, model: ProductModel) -> Product:
+    def from_model(cls, model: ProductModel, categories: CategoryBatch | None = None) -> Product:
         return cls(
             id=strawberry.ID(model.id),
             name=model.name,
@@ -62,6 +89,7 @@ class Product:
             updated_at=model.updated_at,
             deleted_at=model.deleted_at,
             version=int(model.version),
+            categories=categories or CategoryBatch([model.category_id]),
         )
 
 
@@ -77,10 +105,16 @@ class ProductConnection:
     page_info: PageInfo
 
     @classmethod
-    def from_page(cls, page: Page[ProductModel]) -> ProductConnection:
+    def from_page(
+        cls, page: Page[ProductModel], parent: Category | None = None
+    ) -> ProductConnection:
+        """The page's connection; `parent`, the category being listed, needs no read."""
+        categories = CategoryBatch(
+            (model.category_id for _, model in page.items), known=[parent] if parent else []
+        )
         return cls(
             edges=[
-                ProductEdge(cursor=cursor, node=Product.from_model(model))
+                ProductEdge(cursor=cursor, node=Product.from_model(model, categories))
                 for cursor, model in page.items
             ],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),

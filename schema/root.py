@@ -25,6 +25,7 @@ from schema.delete import DeletePayload
 from schema.errors import CodedErrors
 from schema.limits import Limits, RequestLimits
 from schema.observability import OperationRecorder
+from schema.parsing import ParseCache, ValidationCache
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
     Product,
@@ -183,6 +184,10 @@ def build_schema(config: Settings) -> CatalogSchema:
         OperationRecorder,
         lambda: CodedErrors(suggestions=config.field_suggestions),
         lambda: RequestLimits(limits),
+        # Clients send the same few documents: parse and validate each once per
+        # container (after the limits, which depend on each request's variables).
+        ParseCache,
+        ValidationCache,
         # graphql-core recommends this rule but does not apply it by default: it bounds
         # the fan-out of nested introspection lists, which the other limits exempt.
         lambda: AddValidationRules([MaxIntrospectionDepthRule]),

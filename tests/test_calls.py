@@ -84,6 +84,26 @@ def test_category_page_is_one_get_and_one_query(
     assert dynamodb_calls.calls == ["GetItem", "Query"]
 
 
+def test_category_page_asking_products_for_their_category_reads_no_more(
+    api: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    category = create_category(api, "Shoes")
+    for i in range(3):
+        create_product(api, name=f"P{i}", categoryId=category["id"])
+    query = """
+    query Page($id: ID!) {
+      category(id: $id) { products { edges { node { name category { name } } } } }
+    }
+    """
+    dynamodb_calls.reset()
+
+    data = api.public(query, {"id": category["id"]}).data
+
+    edges = data["category"]["products"]["edges"]
+    assert [edge["node"]["category"]["name"] for edge in edges] == ["Shoes"] * 3
+    assert dynamodb_calls.calls == ["GetItem", "Query"]
+
+
 def test_product_update_without_category_change_is_one_update(
     api: ApiClient, dynamodb_calls: CallRecorder
 ) -> None:

@@ -362,3 +362,23 @@ def test_defaults_are_the_ones_the_readme_documents(monkeypatch: pytest.MonkeyPa
         flags = {"on": True, "off": False}
         expected = flags[default] if default in flags else int(default.split()[0])
         assert value == expected, name
+
+
+@ON_MOTO
+def test_cached_document_is_still_measured_with_each_requests_variables(
+    dynamodb_calls: CallRecorder,
+) -> None:
+    # Documents are parsed and validated once per container; the cost is not cached.
+    query = """
+    query Pages($a: Int!, $b: Int!) {
+      categories(first: $a) { edges { node { products(first: $b) { edges { node { id } } } } } }
+    }
+    """
+
+    small = send(dynamodb_calls, query, {"a": 5, "b": 5})
+    large = send(dynamodb_calls, query, {"a": 100, "b": 100})
+    again = send(dynamodb_calls, query, {"a": 100, "b": 100})
+
+    assert not small.errors
+    assert_refused(large, dynamodb_calls, "cost")
+    assert_refused(again, dynamodb_calls, "cost")

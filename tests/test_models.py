@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import boto3
 import pytest
+from pynamodb.models import Model
 
 from cli.dynamodb_local import LocalDynamoDB
 from models import Category, Product
@@ -77,3 +78,27 @@ def test_tables_are_created_from_the_models(backend: LocalDynamoDB) -> None:
         assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
         assert set(indexes) == {i.Meta.index_name for i in model._indexes.values()}
         assert all(i["Projection"]["ProjectionType"] == "ALL" for i in indexes.values())
+
+
+def test_models_read_items_as_pynamodb_does(backend: LocalDynamoDB) -> None:
+    # GIVEN a product with every optional attribute absent or null, and a category
+    _product("p1", "19.90").save()
+    Category(
+        "c1",
+        name="Shoes",
+        created_at=datetime(2026, 11, 27, tzinfo=UTC),
+        updated_at=datetime(2026, 11, 27, tzinfo=UTC),
+        version=1,
+        status="LIVE",
+        sort_key="shoes",
+    ).save()
+
+    for model, item_id in ((Product, "p1"), (Category, "c1")):
+        raw = model._get_connection().get_item(item_id, consistent_read=True)["Item"]
+        # WHEN the fast reader and PynamoDB's own build the item
+        fast = model.from_raw_data(raw)
+        pynamodb = Model.from_raw_data.__func__(model, raw)  # type: ignore[attr-defined]
+
+        # THEN they hold the same values, defaults included
+        assert fast.attribute_values == pynamodb.attribute_values
+        assert type(fast) is model

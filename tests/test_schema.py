@@ -50,3 +50,16 @@ def test_datetime_round_trips_in_utc() -> None:
 def test_datetime_without_zone_is_rejected() -> None:
     with pytest.raises(ValueError):
         parse_datetime("2026-11-27T18:30:00")
+
+
+def test_repeated_documents_get_the_same_answers_and_codes() -> None:
+    # Parsed and validated documents are cached per container; a cached document,
+    # valid or not, must answer exactly as a fresh one does.
+    for _ in range(3):
+        ok = schema.execute_sync('{ __type(name: "Product") { name } }')
+        unknown = schema.execute_sync('{ __type(name: "Product") { colour } }')
+        broken = schema.execute_sync('{ __type(name: "Product" { name } }')
+
+        assert ok.data == {"__type": {"name": "Product"}}
+        assert [e.extensions["code"] for e in unknown.errors or []] == ["GRAPHQL_VALIDATION_FAILED"]
+        assert [e.extensions["code"] for e in broken.errors or []] == ["GRAPHQL_PARSE_FAILED"]

@@ -1,0 +1,1 @@
+"""Benchmarks of the Lambda handler against the floors it cannot go below (`make bench`)."""

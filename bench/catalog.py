@@ -1,0 +1,96 @@
+"""The benchmark's catalog: DynamoDB Local, tables, seed data and handler events.
+
+`configure()` must run before anything imports `settings`, `models` or `handler`:
+the models read their endpoint from the environment when they are imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from cli.dynamodb_local import LocalDynamoDB
+from tests.client import LambdaContext, load_event
+
+CATEGORIES = 5
+PRODUCTS = 200
+
+
+def configure(endpoint_url: str) -> None:
+    """Fake credentials and region, and the endpoint the app and baseline share."""
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_SESSION_TOKEN="bench",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ENDPOINT_URL_DYNAMODB=endpoint_url,
+    )
+    os.environ.pop("AWS_PROFILE", None)
+
+
+@contextmanager
+def dynamodb_local() -> Iterator[LocalDynamoDB]:
+    """DynamoDB Local in memory, with the app pointed at it, stopped on exit."""
+    with LocalDynamoDB.start_dynamodb_local() as server:
+        configure(server.endpoint_url)
+        yield server
+
+
+def create_tables() -> None:
+    from models import MODELS
+
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+
+
+def seed() -> dict[str, list[str]]:
+    """Categories and products made through the resolvers; their ids in name order."""
+    from decimal import Decimal
+
+    from resolvers.categories import upsert_category
+    from resolvers.products import upsert_product
+
+    categories = [
+        upsert_category(None, {"name": f"Category {i}", "description": "Seeded."}, None).id
+        for i in range(CATEGORIES)
+    ]
+    products = [
+        upsert_product(
+            None,
+            {
+                "name": f"Product {i:03}",
+                "description": "A seeded product with a short description.",
+                "price": Decimal(f"{10 + i}.99"),
+                "stock": i,
+                "image_url": f"https://img.example.com/{i}.jpg",
+                "category_id": categories[i % CATEGORIES],
+            },
+            None,
+        ).id
+        for i in range(PRODUCTS)
+    ]
+    return {"categories": categories, "products": products}
+
+
+def event(query: str, variables: dict[str, Any], *, admin: bool = False) -> dict[str, Any]:
+    """An API Gateway HTTP API v2 event, as recorded in tests/events/."""
+    built = load_event("http-v2", admin_route=admin)
+    built["body"] = json.dumps({"query": query, "variables": variables})
+    return built
+
+
+def context() -> LambdaContext:
+    return LambdaContext()
+
+
+def response_data(result: dict[str, Any]) -> Any:
+    """The `data` of a handler result, failing loudly on any error."""
+    body = json.loads(result["body"])
+    if result["statusCode"] != 200 or body.get("errors"):
+        raise RuntimeError(f"the handler answered {result['statusCode']}: {body}")
+    return body["data"]

@@ -1,0 +1,410 @@
+"""The benchmarked operations: a handler request and the raw botocore calls it must make.
+
+Each baseline is what a hand-written handler would do at the least: the same DynamoDB
+requests the operation needs (same tables, index, keys, limit, conditions), a flat
+reading of the DynamoDB JSON into the response's fields, and `json.dumps` of the
+response body. It skips GraphQL, Mangum, Strawberry and PynamoDB entirely.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import botocore.client
+import botocore.session
+
+PRODUCT_FIELDS = (
+    "id name description price currency stock imageUrl categoryId "
+    "createdAt updatedAt deletedAt version"
+)
+CATEGORY_FIELDS = "id name description productCount createdAt updatedAt deletedAt version"
+
+GET_PRODUCT = f"query Get($id: ID!) {{ product(id: $id) {{ {PRODUCT_FIELDS} }} }}"
+GET_CATEGORY = f"query Get($id: ID!) {{ category(id: $id) {{ {CATEGORY_FIELDS} }} }}"
+PRODUCTS_PAGE = """query Page($first: Int!) {
+  products(first: $first) {
+    edges { cursor node { id name price } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+PRODUCTS_PAGE_WITH_CATEGORIES = """query Page($first: Int!) {
+  products(first: $first) {
+    edges { cursor node { id name price category { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+CATEGORY_PAGE = """query Page($id: ID!) {
+  category(id: $id) {
+    id name productCount
+    products(first: 20) {
+      edges { cursor node { id name price } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}"""
+CREATE_PRODUCT = f"""mutation Create($input: UpsertProductInput!) {{
+  upsertProduct(input: $input) {{ {PRODUCT_FIELDS} }}
+}}"""
+UPDATE_PRODUCT = """mutation Update($input: UpsertProductInput!) {
+  upsertProduct(input: $input) { id name stock updatedAt version }
+}"""
+SOFT_DELETE_PRODUCT = """mutation Delete($id: ID!) {
+  deleteProduct(id: $id) { id hard deletedAt }
+}"""
+
+# Stored PynamoDB dates look like 2026-11-27T18:30:00.123000+0000; the API shows ...00.123Z.
+_INTS = frozenset({"stock", "version", "product_count"})
+_DATES = frozenset({"created_at", "updated_at", "deleted_at"})
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def plain(item: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The response fields of a DynamoDB item, read flat: the baseline's deserialiser."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = item.get(name)
+        if value is None or "NULL" in value:
+            out[_camel(name)] = None
+        elif name in _INTS:
+            out[_camel(name)] = int(value["N"])
+        elif name in _DATES:
+            out[_camel(name)] = value["S"][:23] + "Z"
+        else:
+            out[_camel(name)] = next(iter(value.values()))
+    return out
+
+
+def cursor(item: dict[str, Any]) -> str:
+    raw = f"v1:product:{item['sort_key']['S']}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def fields_of(selection: str) -> tuple[str, ...]:
+    return tuple(_snake(name) for name in selection.split())
+
+
+def stored(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+
+
+@dataclass
+class Operation:
+    """One benchmarked operation: its handler request, its baseline, its minimum calls."""
+
+    name: str
+    minimum: dict[str, int]
+    why: str
+    request: Callable[[], tuple[str, dict[str, Any], bool]]
+    baseline: Callable[[], str]
+    # Called with the handler's `data`, for operations whose results later ones use.
+    answered: Callable[[Any], None] = lambda data: None
+
+
+@dataclass
+class Workload:
+    """The seeded catalog, a raw botocore client on the same endpoint, and the operations."""
+
+    endpoint_url: str
+    categories: list[str]
+    products: list[str]
+    products_table: str
+    categories_table: str
+    client: Any = None
+    # Products made by the create operations wait here for the soft-delete ones.
+    created: deque[str] = field(default_factory=deque)
+    _serial: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        # The same client configuration PynamoDB uses (models/base.py + pynamodb).
+        config = botocore.client.Config(
+            parameter_validation=False,
+            connect_timeout=2,
+            read_timeout=3,
+            retries={"mode": "standard", "total_max_attempts": 3},
+        )
+        self.client = botocore.session.get_session().create_client(
+            "dynamodb", "us-east-1", endpoint_url=self.endpoint_url, config=config
+        )
+
+    # -- reads --------------------------------------------------------------------------
+
+    def get_product(self) -> str:
+        item = self.client.get_item(
+            TableName=self.products_table, Key={"id": {"S": self.products[7]}}
+        )["Item"]
+        product = plain(item, fields_of(PRODUCT_FIELDS))
+        return json.dumps({"data": {"product": product}})
+
+    def get_category(self) -> str:
+        item = self.client.get_item(
+            TableName=self.categories_table, Key={"id": {"S": self.categories[1]}}
+        )["Item"]
+        category = plain(item, fields_of(CATEGORY_FIELDS))
+        return json.dumps({"data": {"category": category}})
+
+    def _page(self, items: list[dict[str, Any]], first: int) -> dict[str, Any]:
+        edges = [
+            {"cursor": cursor(item), "node": plain(item, ("id", "name", "price"))}
+            for item in items[:first]
+        ]
+        end = edges[-1]["cursor"] if edges else None
+        return {"edges": edges, "pageInfo": {"hasNextPage": len(items) > first, "endCursor": end}}
+
+    def _query(self, first: int, index: str, key: str, value: str) -> list[dict[str, Any]]:
+        return self.client.query(  # type: ignore[no-any-return]
+            TableName=self.products_table,
+            IndexName=index,
+            KeyConditionExpression="#k = :v",
+            ExpressionAttributeNames={"#k": key},
+            ExpressionAttributeValues={":v": {"S": value}},
+            Limit=first + 1,
+        )["Items"]
+
+    def products_page(self, first: int, with_categories: bool) -> str:
+        items = self._query(first, "by_name", "status", "LIVE")
+        page = self._page(items, first)
+        if with_categories:
+            ids = list({item["category_id"]["S"] for item in items[:first]})
+            found = self.client.batch_get_item(
+                RequestItems={self.categories_table: {"Keys": [{"id": {"S": i}} for i in ids]}}
+            )["Responses"][self.categories_table]
+            names = {c["id"]["S"]: {"name": c["name"]["S"]} for c in found}
+            for edge, item in zip(page["edges"], items, strict=False):
+                edge["node"]["category"] = names.get(item["category_id"]["S"])
+        return json.dumps({"data": {"products": page}})
+
+    def category_page(self) -> str:
+        category_id = self.categories[2]
+        item = self.client.get_item(
+            TableName=self.categories_table, Key={"id": {"S": category_id}}
+        )["Item"]
+        category = plain(item, ("id", "name", "product_count"))
+        items = self._query(20, "by_category", "category_status", f"{category_id}#LIVE")
+        category["products"] = self._page(items, 20)
+        return json.dumps({"data": {"category": category}})
+
+    # -- writes -------------------------------------------------------------------------
+
+    def _new_product(self, prefix: str) -> dict[str, Any]:
+        n = next(self._serial)
+        return {
+            "name": f"zz {prefix} {n:06}",
+            "price": "19.99",
+            "stock": 3,
+            "categoryId": self.categories[3],
+        }
+
+    def create_request(self) -> tuple[str, dict[str, Any], bool]:
+        return CREATE_PRODUCT, {"input": self._new_product("handler")}, True
+
+    def create(self) -> str:
+        from ulid import ULID
+
+        fields = self._new_product("baseline")
+        product_id = str(ULID())
+        moment = stored(datetime.now(UTC))
+        category_id = fields["categoryId"]
+        name = fields["name"]
+        item = {
+            "id": {"S": product_id},
+            "name": {"S": name},
+            "price": {"N": fields["price"]},
+            "currency": {"S": "USD"},
+            "stock": {"N": str(fields["stock"])},
+            "category_id": {"S": category_id},
+            "created_at": {"S": moment},
+            "updated_at": {"S": moment},
+            "version": {"N": "1"},
+            "status": {"S": "LIVE"},
+            "sort_key": {"S": f"{name.casefold()}\x1f{product_id}"},
+            "category_status": {"S": f"{category_id}#LIVE"},
+        }
+        self.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self.products_table,
+                        "Item": item,
+                        "ConditionExpression": "attribute_not_exists(id)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.categories_table,
+                        "Key": {"id": {"S": category_id}},
+                        "UpdateExpression": "ADD product_count :one",
+                        "ConditionExpression": "#s = :live",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":live": {"S": "LIVE"}},
+                    }
+                },
+            ]
+        )
+        self.created.append(product_id)
+        return json.dumps({"data": {"upsertProduct": plain(item, fields_of(PRODUCT_FIELDS))}})
+
+    def update_request(self) -> tuple[str, dict[str, Any], bool]:
+        stock = next(self._serial) % 50
+        return UPDATE_PRODUCT, {"input": {"id": self.products[11], "stock": stock}}, True
+
+    def update(self) -> str:
+        item = self.client.update_item(
+            TableName=self.products_table,
+            Key={"id": {"S": self.products[12]}},
+            UpdateExpression="SET stock = :stock, updated_at = :now ADD version :one",
+            ConditionExpression="#s = :live",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":stock": {"N": str(next(self._serial) % 50)},
+                ":now": {"S": stored(datetime.now(UTC))},
+                ":one": {"N": "1"},
+                ":live": {"S": "LIVE"},
+            },
+            ReturnValues="ALL_NEW",
+        )["Attributes"]
+        product = plain(item, ("id", "name", "stock", "updated_at", "version"))
+        return json.dumps({"data": {"upsertProduct": product}})
+
+    def soft_delete_request(self) -> tuple[str, dict[str, Any], bool]:
+        return SOFT_DELETE_PRODUCT, {"id": self.created.popleft()}, True
+
+    def soft_delete(self) -> str:
+        product_id = self.created.popleft()
+        current = self.client.get_item(
+            TableName=self.products_table, Key={"id": {"S": product_id}}, ConsistentRead=True
+        )["Item"]
+        category_id = current["category_id"]["S"]
+        moment = stored(datetime.now(UTC))
+        self.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": self.products_table,
+                        "Key": {"id": {"S": product_id}},
+                        "UpdateExpression": "SET deleted_at = :now, updated_at = :now, "
+                        "#s = :deleted, category_status = :cs ADD version :one",
+                        "ConditionExpression": "version = :v",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {
+                            ":now": {"S": moment},
+                            ":deleted": {"S": "DELETED"},
+                            ":cs": {"S": f"{category_id}#DELETED"},
+                            ":one": {"N": "1"},
+                            ":v": current["version"],
+                        },
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.categories_table,
+                        "Key": {"id": {"S": category_id}},
+                        "UpdateExpression": "ADD product_count :minus",
+                        "ConditionExpression": "attribute_exists(id)",
+                        "ExpressionAttributeValues": {":minus": {"N": "-1"}},
+                    }
+                },
+            ]
+        )
+        payload = {"id": product_id, "hard": False, "deletedAt": moment[:23] + "Z"}
+        return json.dumps({"data": {"deleteProduct": payload}})
+
+    # -- the table ----------------------------------------------------------------------
+
+    def operations(self) -> list[Operation]:
+        """Every benchmarked operation; creates come before the deletes that consume them."""
+
+        def read(query: str, variables: dict[str, Any]) -> Callable[[], Any]:
+            return lambda: (query, variables, False)
+
+        return [
+            Operation(
+                "get product",
+                {"GetItem": 1},
+                "one item by key",
+                read(GET_PRODUCT, {"id": self.products[7]}),
+                self.get_product,
+            ),
+            Operation(
+                "get category",
+                {"GetItem": 1},
+                "one item by key",
+                read(GET_CATEGORY, {"id": self.categories[1]}),
+                self.get_category,
+            ),
+            Operation(
+                "products page of 20",
+                {"Query": 1},
+                "one page of the by_name index",
+                read(PRODUCTS_PAGE, {"first": 20}),
+                lambda: self.products_page(20, with_categories=False),
+            ),
+            Operation(
+                "products page of 20 + category { name }",
+                {"Query": 1, "BatchGetItem": 1},
+                "the page, then its distinct categories in one batch",
+                read(PRODUCTS_PAGE_WITH_CATEGORIES, {"first": 20}),
+                lambda: self.products_page(20, with_categories=True),
+            ),
+            Operation(
+                "products page of 100",
+                {"Query": 1},
+                "one page of the by_name index",
+                read(PRODUCTS_PAGE, {"first": 100}),
+                lambda: self.products_page(100, with_categories=False),
+            ),
+            Operation(
+                "products page of 100 + category { name }",
+                {"Query": 1, "BatchGetItem": 1},
+                "the page, then its distinct categories in one batch",
+                read(PRODUCTS_PAGE_WITH_CATEGORIES, {"first": 100}),
+                lambda: self.products_page(100, with_categories=True),
+            ),
+            Operation(
+                "category page with 20 products",
+                {"GetItem": 1, "Query": 1},
+                "the category, then one page of the by_category index",
+                read(CATEGORY_PAGE, {"id": self.categories[2]}),
+                self.category_page,
+            ),
+            Operation(
+                "upsert product: create in a category",
+                {"TransactWriteItems": 1},
+                "the product and its category's count change, atomically",
+                self.create_request,
+                self.create,
+                lambda data: self.created.append(data["upsertProduct"]["id"]),
+            ),
+            Operation(
+                "upsert product: update (same category)",
+                {"UpdateItem": 1},
+                "one conditional update returning the new item",
+                self.update_request,
+                self.update,
+            ),
+            Operation(
+                "soft delete product",
+                {"GetItem": 1, "TransactWriteItems": 1},
+                "read to learn its category, then product + count atomically",
+                self.soft_delete_request,
+                self.soft_delete,
+            ),
+        ]
+
+
+def counted(calls: list[str]) -> dict[str, int]:
+    return dict(Counter(calls))
