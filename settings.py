@@ -42,6 +42,10 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     introspection: bool = True
     field_suggestions: bool = False
+    # Observability (schema/observability.py): the EMF metrics' namespace, and X-Ray
+    # subsegments, off unless asked for: they need the function's active tracing.
+    metrics_namespace: str = "CatalogAPI"
+    tracing: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +64,8 @@ class Settings:
             max_body_bytes=_positive("CATALOG_MAX_BODY_BYTES", cls.max_body_bytes),
             introspection=_flag("CATALOG_INTROSPECTION", cls.introspection),
             field_suggestions=_flag("CATALOG_FIELD_SUGGESTIONS", cls.field_suggestions),
+            metrics_namespace=_env("CATALOG_METRICS_NAMESPACE", cls.metrics_namespace),
+            tracing=_flag("CATALOG_TRACING", cls.tracing),
         )
 
 

@@ -89,7 +89,7 @@ def measure(plan: Plan) -> dict[str, Any]:
                 check=True,
                 capture_output=True,
                 text=True,
-            ).stdout
+            ).stdout.splitlines()[-1]  # after the requests' log lines and metrics
         )
     return results
 

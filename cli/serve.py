@@ -140,6 +140,7 @@ def _prepare_app() -> tuple[ASGIApp, bool]:
     """Create missing tables, seed an empty catalog, and build the app; whether it has GraphiQL."""
     # Imported here, not above: these read the settings, which `_use_storage` sets.
     from cli.gateway import LocalGateway
+    from cli.graphiql import LocalGraphiQL, Unavailable, local_page
     from cli.seed import catalog_is_empty, seed
     from cli.tables import create_tables
     from schema.app import create_app
@@ -153,7 +154,16 @@ def _prepare_app() -> tuple[ASGIApp, bool]:
         print(f"Seeded the sample catalog ({'; '.join(report.lines())})", flush=True)
         for failure in report.failures:
             print(f"catalog serve: not seeded: {failure}", file=sys.stderr, flush=True)
-    return LocalGateway(create_app(), settings.admin_group), settings.graphiql
+    page = None
+    if settings.graphiql:
+        try:
+            page = local_page()
+        except Unavailable as reason:
+            print(f"catalog serve: GraphiQL loads from the CDN: {reason}", file=sys.stderr)
+    app: ASGIApp = LocalGateway(create_app(graphql_ide_page=page), settings.admin_group)
+    if page is not None:
+        app = LocalGraphiQL(app, page)
+    return app, settings.graphiql
 
 
 def _announcement(host: str, port: int, graphiql: bool) -> str:

@@ -43,9 +43,15 @@ class CatalogGraphQL(GraphQL[Context, None]):
     be a cross-site request forgery or its body is over `max_body_bytes`.
     """
 
+    graphql_ide_page: str | None = None
+
     def __init__(self, graphql_schema: CatalogSchema, *, max_body_bytes: int, **options: Any):
         super().__init__(graphql_schema, **options)
         self.max_body_bytes = max_body_bytes
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return self.graphql_ide_page or super().graphql_ide_html
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         event: dict[str, Any] = request.scope.get("aws.event") or {}
@@ -169,13 +175,17 @@ class NoStore:
         await self.app(scope, receive, send_no_store)
 
 
-def create_app(config: Settings = settings) -> ASGIApp:
-    """The app for `config`; the schema built at import serves the process's own settings."""
+def create_app(config: Settings = settings, graphql_ide_page: str | None = None) -> ASGIApp:
+    """The app for `config`; the schema built at import serves the process's own settings.
+
+    `graphql_ide_page`, if given, replaces Strawberry's GraphiQL page.
+    """
     graphql = CatalogGraphQL(
         schema if config is settings else build_schema(config),
         max_body_bytes=config.max_body_bytes,
         graphql_ide="graphiql" if config.graphiql else None,
     )
+    graphql.graphql_ide_page = graphql_ide_page
     # No `methods=`: Strawberry answers other methods with a coded 405.
     return Router(
         routes=[

@@ -24,6 +24,7 @@ from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
 from schema.limits import Limits, RequestLimits
+from schema.observability import OperationRecorder
 from schema.parsing import ParseCache, ValidationCache
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
@@ -179,6 +180,8 @@ def build_schema(config: Settings) -> CatalogSchema:
     )
     # Factories, not instances: Strawberry builds each extension anew for every request.
     extensions: list[Callable[[], SchemaExtension]] = [
+        # First: it must see the errors after CodedErrors gave them codes.
+        OperationRecorder,
         lambda: CodedErrors(suggestions=config.field_suggestions),
         lambda: RequestLimits(limits),
         # Clients send the same few documents: parse and validate each once per

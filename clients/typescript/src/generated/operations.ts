@@ -1,0 +1,49 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type UpsertProductInput = {
+  categoryId?: string | number | null | undefined;
+  currency?: string | null | undefined;
+  description?: string | null | undefined;
+  /** If given, the write happens only when the stored version equals it. */
+  expectedVersion?: number | null | undefined;
+  /** Absent: create with a new id. Present: update that product, or create it with this id. */
+  id?: string | number | null | undefined;
+  imageUrl?: string | null | undefined;
+  name?: string | null | undefined;
+  price?: string | null | undefined;
+  stock?: number | null | undefined;
+};
+
+export type DeleteProductMutationVariables = Exact<{
+  id: string | number;
+  hard?: boolean;
+  expectedVersion?: number | null | undefined;
+}>;
+
+
+export type DeleteProductMutation = { deleteProduct: { id: string, hard: boolean, deletedAt: string | null } };
+
+export type UpsertProductMutationVariables = Exact<{
+  input: UpsertProductInput;
+}>;
+
+
+export type UpsertProductMutation = { upsertProduct: { id: string, name: string, description: string | null, price: string, currency: string, stock: number, imageUrl: string | null, categoryId: string | null, createdAt: string, updatedAt: string, version: number } };
+
+export type CategoryPageQueryVariables = Exact<{
+  id: string | number;
+  first?: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type CategoryPageQuery = { category: { id: string, name: string, description: string | null, productCount: number, products: { edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, imageUrl: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ProductPageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ProductPageQuery = { product: { id: string, name: string, description: string | null, price: string, currency: string, stock: number, imageUrl: string | null, updatedAt: string, category: { id: string, name: string } | null } | null };

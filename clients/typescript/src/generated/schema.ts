@@ -1,0 +1,192 @@
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** ISO 8601 date-time in UTC, e.g. "2026-11-27T18:30:00Z". */
+  DateTime: { input: string; output: string; }
+  /** Exact decimal, serialized as a string, e.g. "19.99". */
+  Decimal: { input: string; output: string; }
+};
+
+export type Category = {
+  __typename?: 'Category';
+  createdAt: Scalars['DateTime']['output'];
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Number of live (not deleted) products in this category. */
+  productCount: Scalars['Int']['output'];
+  /** Live products of this category, ordered by name (case-insensitive), then id. */
+  products: ProductConnection;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+
+export type CategoryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+};
+
+export type CategoryConnection = {
+  __typename?: 'CategoryConnection';
+  edges: Array<CategoryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CategoryEdge = {
+  __typename?: 'CategoryEdge';
+  cursor: Scalars['String']['output'];
+  node: Category;
+};
+
+export type DeletePayload = {
+  __typename?: 'DeletePayload';
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  hard: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  deleteCategory: DeletePayload;
+  deleteProduct: DeletePayload;
+  restoreCategory: Category;
+  restoreProduct: Product;
+  upsertCategory: Category;
+  upsertProduct: Product;
+};
+
+
+export type MutationDeleteCategoryArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  hard?: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteProductArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  hard?: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestoreCategoryArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestoreProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpsertCategoryArgs = {
+  input: UpsertCategoryInput;
+};
+
+
+export type MutationUpsertProductArgs = {
+  input: UpsertProductInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Product = {
+  __typename?: 'Product';
+  category?: Maybe<Category>;
+  categoryId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 code, three upper-case letters. */
+  currency: Scalars['String']['output'];
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  imageUrl?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  price: Scalars['Decimal']['output'];
+  stock: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  edges: Array<ProductEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  cursor: Scalars['String']['output'];
+  node: Product;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** Ordered by name (case-insensitive), then id. */
+  categories: CategoryConnection;
+  category?: Maybe<Category>;
+  product?: Maybe<Product>;
+  /** Ordered by name (case-insensitive), then id. */
+  products: ProductConnection;
+};
+
+
+export type QueryCategoriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+  includeDeleted?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryCategoryArgs = {
+  id: Scalars['ID']['input'];
+  includeDeleted?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+  includeDeleted?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  first?: Scalars['Int']['input'];
+  includeDeleted?: Scalars['Boolean']['input'];
+};
+
+export type UpsertCategoryInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertProductInput = {
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  currency?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** If given, the write happens only when the stored version equals it. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Absent: create with a new id. Present: update that product, or create it with this id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  imageUrl?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  price?: InputMaybe<Scalars['Decimal']['input']>;
+  stock?: InputMaybe<Scalars['Int']['input']>;
+};

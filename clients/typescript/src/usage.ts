@@ -1,0 +1,93 @@
+// How a frontend uses the generated types: each call's variables and result are
+// checked against the schema. `tsc --noEmit` (tests/clients) type-checks this file.
+import type {
+  CategoryPageQuery,
+  CategoryPageQueryVariables,
+  DeleteProductMutation,
+  DeleteProductMutationVariables,
+  ProductPageQuery,
+  ProductPageQueryVariables,
+  UpsertProductMutation,
+  UpsertProductMutationVariables,
+} from "./generated/operations";
+import type { Product } from "./generated/schema";
+
+type GraphQLError = { message: string; extensions?: { code?: string } };
+
+/** POST one operation; the result's data, or the first error's code as an Error. */
+export async function request<TData, TVariables>(
+  url: string,
+  query: string,
+  variables: TVariables,
+  init: RequestInit = {},
+): Promise<TData> {
+  const response = await fetch(url, {
+    ...init,
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...init.headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: TData; errors?: GraphQLError[] };
+  if (body.errors?.length) {
+    throw new Error(body.errors[0].extensions?.code ?? body.errors[0].message);
+  }
+  return body.data as TData;
+}
+
+// The documents of ../operations, as a bundler's GraphQL loader would import them.
+declare const ProductPage: string;
+declare const CategoryPage: string;
+declare const UpsertProduct: string;
+declare const DeleteProduct: string;
+
+export async function productTitle(api: string, id: string): Promise<string> {
+  const data = await request<ProductPageQuery, ProductPageQueryVariables>(
+    `${api}/graphql`,
+    ProductPage,
+    { id },
+  );
+  if (!data.product) return "Not found";
+  const { name, price, currency, category } = data.product;
+  // price is a Decimal: a string, so no float rounding on the way.
+  return `${category?.name ?? "Catalog"} / ${name}: ${price} ${currency}`;
+}
+
+/** A schema type, for code that handles products whatever the operation selected. */
+export function isInStock(product: Pick<Product, "stock">): boolean {
+  return product.stock > 0;
+}
+
+export async function allProductNames(api: string, categoryId: string): Promise<string[]> {
+  const names: string[] = [];
+  let after: string | null = null;
+  do {
+    const variables: CategoryPageQueryVariables = { id: categoryId, first: 50, after };
+    const data: CategoryPageQuery = await request<CategoryPageQuery, CategoryPageQueryVariables>(
+      `${api}/graphql`,
+      CategoryPage,
+      variables,
+    );
+    const products = data.category?.products;
+    if (!products) break;
+    names.push(...products.edges.map((edge) => edge.node.name));
+    after = products.pageInfo.hasNextPage ? products.pageInfo.endCursor : null;
+  } while (after);
+  return names;
+}
+
+export async function renameThenDelete(api: string, token: string, id: string): Promise<string | null> {
+  const headers = { Authorization: `Bearer ${token}` };
+  const { upsertProduct } = await request<UpsertProductMutation, UpsertProductMutationVariables>(
+    `${api}/admin/graphql`,
+    UpsertProduct,
+    { input: { id, name: "Renamed", price: "19.99" } },
+    { headers },
+  );
+  const { deleteProduct } = await request<DeleteProductMutation, DeleteProductMutationVariables>(
+    `${api}/admin/graphql`,
+    DeleteProduct,
+    { id: upsertProduct.id, expectedVersion: upsertProduct.version },
+    { headers },
+  );
+  return deleteProduct.deletedAt;
+}

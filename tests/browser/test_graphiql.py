@@ -1,0 +1,121 @@
+"""GraphiQL in a real browser: headless Chromium on `catalog serve`, with no internet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.cli.conftest import Served
+from tests.clients.conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    message = "Chromium is not installed: `make chromium` installs Debian's as root"
+    if os.environ.get("CI"):
+        raise RuntimeError(message + "; CI must run the browser test")
+    pytest.skip(message + "; the GraphiQL browser test is skipped", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+SCREENSHOTS = REPO / "build" / "screenshots"
+# As root, without a sandbox; nothing that would reach beyond this machine. Playwright
+# gives each launch a fresh profile directory of its own.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PRODUCT_QUERY = '{ product(id: "prod-trail-runner") { name price category { name } } }'
+UPSERT_MUTATION = (
+    "mutation { upsertProduct(input: "
+    '{ id: "prod-browser-lantern", name: "Browser Lantern", price: "31.5" }) '
+    "{ id name price version } }"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Tab:
+    """A browser tab, and the URLs it requested beyond the server's origin."""
+
+    page: Page
+    foreign_requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def tab(browser: Browser, catalog_server: Served) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = Tab(context.new_page())
+    origin = urlsplit(catalog_server.url).netloc
+
+    def note(url: str) -> None:
+        if urlsplit(url).netloc != origin and not url.startswith("data:"):
+            tab.foreign_requests.append(url)
+
+    tab.page.on("request", lambda request: note(request.url))
+    yield tab
+    context.close()
+
+
+def run_in_graphiql(page: Page, url: str, document: str, expected: str) -> str:
+    """Open GraphiQL at `url`, type `document` into its editor, run it; the result text."""
+    page.goto(url)
+    editor = page.locator(".graphiql-query-editor .CodeMirror")
+    editor.wait_for(timeout=30_000)
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    # insert_text, not typing: the editor would close each bracket typed.
+    page.keyboard.insert_text(document)
+    page.locator(".graphiql-execute-button").click()
+    result = page.locator(".result-window")
+    result.get_by_text(expected).first.wait_for(timeout=30_000)
+    return result.inner_text()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=path)
+    return path
+
+
+def test_graphiql_runs_a_query_typed_in_its_editor(tab: Tab, catalog_server: Served) -> None:
+    result = run_in_graphiql(
+        tab.page, f"{catalog_server.url}/graphql", PRODUCT_QUERY, '"Trail Runner 4"'
+    )
+
+    assert '"price": "129.99"' in result
+    assert '"name": "Shoes"' in result
+    assert screenshot(tab.page, "graphiql-query.png").stat().st_size > 0
+    assert tab.foreign_requests == []
+
+
+def test_graphiql_on_admin_route_runs_a_mutation(tab: Tab, catalog_server: Served) -> None:
+    result = run_in_graphiql(
+        tab.page, f"{catalog_server.url}/admin/graphql", UPSERT_MUTATION, '"Browser Lantern"'
+    )
+
+    assert '"price": "31.5"' in result
+    assert screenshot(tab.page, "graphiql-admin-mutation.png").stat().st_size > 0
+    stored = catalog_server.graphql('{ product(id: "prod-browser-lantern") { name } }')
+    assert stored == {"data": {"product": {"name": "Browser Lantern"}}}
+    assert tab.foreign_requests == []
