@@ -58,7 +58,7 @@ chromium:
 serve: setup dynamodb-local graphiql
 	$(BIN)/catalog serve
 
-test: setup java dynamodb-local codegen-tools typescript-client graphiql chromium
+test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark (not part of `make test`, whose suite runs only its smoke mode):
