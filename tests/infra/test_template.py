@@ -260,6 +260,7 @@ def test_function_environment_names_tables_and_admin_group(resources: dict[str, 
     _, function = only(resources, "AWS::Lambda::Function")
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_ADMIN_GROUP"] == {"Ref": "AdminGroup"}
+    assert variables["CATALOG_TRACING"] == {"Ref": "Tracing"}
     for variable in TABLE_VARIABLES:
         assert resources[variables[variable]["Ref"]]["Type"] == "AWS::DynamoDB::Table"
 
