@@ -45,6 +45,8 @@ def serve(host: str, port: int) -> int:
         )
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS}
     storage: LocalDynamoDB | None = None
+    # Local development is where "Did you mean ...?" hints help; deployed, they are off.
+    os.environ.setdefault("CATALOG_FIELD_SUGGESTIONS", "true")
     try:
         endpoint = os.environ.get(ENDPOINT_VARIABLE, "").strip()
         if endpoint:

@@ -105,6 +105,15 @@ def test_serve_admin_mutation_succeeds(served: Any) -> None:
     assert NEW_PRODUCT["id"] in product_ids(served)
 
 
+def test_serve_suggests_field_names_for_local_development(served: Any) -> None:
+    result = served.graphql("{ prodcts { edges { cursor } } }")
+
+    assert [error["extensions"]["code"] for error in result["errors"]] == [
+        "GRAPHQL_VALIDATION_FAILED"
+    ]
+    assert "Did you mean 'products'" in result["errors"][0]["message"]
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
 def test_serve_stop_signal_exits_cleanly_and_stops_java(
     serve: Callable[..., Any], tmp_path: Path, sig: signal.Signals
