@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
 from typing import Any
 
 Request = tuple[str, dict[str, Any]]
 
 
-def _run(endpoint_url: str, start_at: float, requests: list[Request]) -> list[dict[str, Any]]:
+def _run(endpoint_url: str, start: Any, requests: list[Request]) -> list[dict[str, Any]]:
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint_url
     from tests.client import ApiClient  # imported here: reads the endpoint above
 
     client = ApiClient("http-v2")
-    client.admin("{ __typename }")  # warm up imports and connections before the start
-    time.sleep(max(0.0, start_at - time.time()))
+    # Warm up imports and DynamoDB connections, then wait for every other process.
+    client.admin('{ product(id: "warm-up") { id } category(id: "warm-up") { id } }')
+    start.wait(timeout=120)
     return [client.admin(query, variables).body for query, variables in requests]
 
 
@@ -26,9 +26,9 @@ def run_concurrently(endpoint_url: str, batches: list[list[Request]]) -> list[li
     Returns the response bodies, one list per batch, in request order.
     """
     context = multiprocessing.get_context("spawn")
-    start_at = time.time() + 4
-    with context.Pool(len(batches)) as pool:
-        results = [pool.apply_async(_run, (endpoint_url, start_at, batch)) for batch in batches]
+    with context.Manager() as manager, context.Pool(len(batches)) as pool:
+        start = manager.Barrier(len(batches))
+        results = [pool.apply_async(_run, (endpoint_url, start, batch)) for batch in batches]
         return [result.get(timeout=300) for result in results]
 
 
