@@ -68,11 +68,22 @@ def start_request(budget: float = REQUEST_BUDGET_SECONDS) -> None:
     each request, and the tasks it starts, sees its own.
     """
     _deadline.set(time.monotonic() + budget)
+    hook_dynamodb("before-send.dynamodb", _check_deadline, "catalog-request-deadline")
+
+
+def hook_dynamodb(event: str, handler: Callable[..., Any], unique_id: str) -> None:
+    """Register a botocore event handler for every model's DynamoDB calls, idempotently.
+
+    Registered on each connection's botocore session (clients created later copy its
+    hooks) and on its client if one exists, without creating a client this request
+    may never use.
+    """
     for model in MODELS:
-        client = model._get_connection().connection.client
-        client.meta.events.register(
-            "before-send.dynamodb", _check_deadline, unique_id="catalog-request-deadline"
-        )
+        connection = model._get_connection().connection
+        connection.session.register(event, handler, unique_id=unique_id)
+        client = getattr(connection, "_client", None)
+        if client is not None:
+            client.meta.events.register(event, handler, unique_id=unique_id)
 
 
 def _check_deadline(**_: Any) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
-from models import MODELS
+from resolvers.storage import hook_dynamodb
 from schema.context import identity_from_event
 from settings import settings
 
@@ -102,7 +102,8 @@ class Observed:
         route = "admin" if scope["path"].startswith(ADMIN_PREFIX) else "public"
         record = RequestRecord(route=route)
         token = _current.set(record)
-        _hook_dynamodb_clients()
+        # Counts every DynamoDB call and its consumed capacity into the current record.
+        hook_dynamodb("after-call.dynamodb", _after_call, _HOOK_ID)
         response: dict[str, Any] = {"status": 500, "body": b""}
 
         async def send_and_note(message: Message) -> None:
@@ -231,22 +232,6 @@ logger.propagate = False
 
 
 # DynamoDB calls: botocore's public event hooks on the models' clients.
-
-
-def _hook_dynamodb_clients() -> None:
-    """Count every DynamoDB call and its consumed capacity into the current record.
-
-    Registered on each connection's botocore session (clients created later copy its
-    hooks) and on its client if one exists; the unique id makes this idempotent.
-    """
-    for model in MODELS:
-        connection = model._get_connection().connection
-        connection.session.register("after-call.dynamodb", _after_call, unique_id=_HOOK_ID)
-        # Reading the private attribute rather than `.client` avoids creating a client
-        # that this request may never use.
-        client = getattr(connection, "_client", None)
-        if client is not None:
-            client.meta.events.register("after-call.dynamodb", _after_call, unique_id=_HOOK_ID)
 
 
 def _after_call(**kwargs: Any) -> None:
