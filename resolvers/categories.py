@@ -10,7 +10,7 @@ from pynamodb.exceptions import PynamoDBException
 from ulid import ULID
 
 from models import Category
-from models.base import DELETED, LIVE, sort_key
+from models.base import DELETED, LIVE
 from resolvers import validation
 from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
 from resolvers.pagination import Page, decode_cursor, paginate
@@ -21,6 +21,7 @@ from resolvers.storage import (
     is_condition_failure,
     now,
     translated_errors,
+    update_live,
     with_retries,
 )
 
@@ -75,7 +76,7 @@ def upsert_category(
     validation.item_id(category_id)
 
     def attempt() -> Category:
-        updated = _update(category_id, changes, expected_version)
+        updated = update_live(Category, category_id, changes, expected_version)
         if updated is not None:
             return updated
         current = get(Category, category_id, consistent=True)
@@ -185,30 +186,6 @@ def _create(category_id: str, changes: dict[str, Any], *, fresh: bool = False) -
             raise Raced from error
         # Nobody else knows a fresh id: the item exists because botocore retried
         # this very put after its first answer was lost, and the first one landed.
-    return category
-
-
-def _update(
-    category_id: str, changes: dict[str, Any], expected_version: int | None
-) -> Category | None:
-    """Update a live category with one UpdateItem; None when the condition failed."""
-    actions: list[Any] = [Category.updated_at.set(now()), Category.version.add(1)]
-    for name, value in changes.items():
-        attribute = getattr(Category, name)
-        actions.append(attribute.remove() if value is None else attribute.set(value))
-    if "name" in changes:
-        actions.append(Category.sort_key.set(sort_key(changes["name"], category_id)))
-    condition = Category.status == LIVE
-    if expected_version is not None:
-        condition &= Category.version == expected_version
-    category = Category(category_id)
-    try:
-        with translated_errors():
-            category.update(actions=actions, condition=condition)
-    except PynamoDBException as error:
-        if is_condition_failure(error):
-            return None
-        raise
     return category
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PynamoDBException
 from ulid import ULID
 
 from models import Product
-from models.base import DELETED, LIVE, sort_key
+from models.base import DELETED, LIVE
 from resolvers import validation
 from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
 from resolvers.pagination import Page, decode_cursor, paginate
@@ -18,9 +17,9 @@ from resolvers.storage import (
     ProductWrite,
     Raced,
     get,
-    is_condition_failure,
     now,
     translated_errors,
+    update_live,
     with_retries,
 )
 
@@ -77,7 +76,7 @@ def upsert_product(
         return _create(str(ULID()), changes, fresh=True)
     validation.item_id(product_id)
     if "category_id" not in changes:
-        updated = _update_in_place(product_id, changes, expected_version)
+        updated = update_live(Product, product_id, changes, expected_version)
         if updated is not None:
             return updated
     return with_retries(lambda: _upsert_once(product_id, changes, expected_version))
@@ -124,31 +123,6 @@ def _create(product_id: str, changes: dict[str, Any], *, fresh: bool = False) ->
         failed = None
     if failed is not None:
         raise _dead_category(changes["category_id"])
-    return product
-
-
-def _update_in_place(
-    product_id: str, changes: dict[str, Any], expected_version: int | None
-) -> Product | None:
-    """Update a live product with one UpdateItem; None when it is not live."""
-    moment = now()
-    actions: list[Any] = [Product.updated_at.set(moment), Product.version.add(1)]
-    for name, value in changes.items():
-        attribute = getattr(Product, name)
-        actions.append(attribute.remove() if value is None else attribute.set(value))
-    if "name" in changes:
-        actions.append(Product.sort_key.set(sort_key(changes["name"], product_id)))
-    condition = Product.status == LIVE
-    if expected_version is not None:
-        condition &= Product.version == expected_version
-    product = Product(product_id)
-    try:
-        with translated_errors():
-            product.update(actions=actions, condition=condition)
-    except PynamoDBException as error:
-        if not is_condition_failure(error):
-            raise
-        return None
     return product
 
 

@@ -18,7 +18,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from models import MODELS, Category, Product
-from models.base import LIVE, REQUEST_BUDGET_SECONDS
+from models.base import LIVE, REQUEST_BUDGET_SECONDS, sort_key
 from resolvers.errors import BadUserInput, Conflict, ServiceUnavailable
 
 M = TypeVar("M", bound=Model)
@@ -184,6 +184,37 @@ def get(model: type[M], item_id: str, *, consistent: bool = False) -> M | None:
 
 def is_condition_failure(error: PynamoDBException) -> bool:
     return response_code(error) == CONDITION_FAILED
+
+
+Listed = TypeVar("Listed", Product, Category)
+
+
+def update_live(
+    model: type[Listed], item_id: str, changes: dict[str, Any], expected_version: int | None
+) -> Listed | None:
+    """Update a live item's fields in `changes` with one UpdateItem (None clears a field).
+
+    Bumps `version` and `updatedAt`, and the list key when the name changes; returns
+    the stored item, or None when it is missing, deleted or not at `expected_version`.
+    """
+    actions: list[Any] = [model.updated_at.set(now()), model.version.add(1)]
+    for name, value in changes.items():
+        attribute = getattr(model, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    if "name" in changes:
+        actions.append(model.sort_key.set(sort_key(changes["name"], item_id)))
+    condition = model.status == LIVE
+    if expected_version is not None:
+        condition &= model.version == expected_version
+    item = model(item_id)
+    try:
+        with translated_errors():
+            item.update(actions=actions, condition=condition)
+    except PynamoDBException as error:
+        if is_condition_failure(error):
+            return None
+        raise
+    return item
 
 
 @dataclass
