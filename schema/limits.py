@@ -111,6 +111,9 @@ class OperationMeter:
         self._measured: dict[str, Measure] = {}
         self._entered: set[str] = set()
         self._defaults: dict[str, Any] = {}
+        # The variables whose values some `first` takes: all the measure depends on
+        # besides the document.
+        self.page_variables: set[str] = set()
 
     def measure(self, operation: OperationDefinitionNode) -> Measure:
         # A fragment's cost can depend on the operation's variable defaults.
@@ -185,6 +188,7 @@ class OperationMeter:
                 value = _int_literal(given.value)
                 if isinstance(given.value, VariableNode):
                     name = given.value.name.value
+                    self.page_variables.add(name)
                     value = self.variables.get(name, self._defaults.get(name))
                 break
         else:
@@ -205,6 +209,16 @@ def check_limits(
     variables: Mapping[str, Any],
 ) -> list[GraphQLError]:
     """The limits each operation of `document` is over, as errors (none when within)."""
+    return measure_limits(limits, schema, document, variables)[0]
+
+
+def measure_limits(
+    limits: Limits,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+) -> tuple[list[GraphQLError], frozenset[str]]:
+    """`check_limits`'s errors, and the variables the measure depended on."""
     meter = OperationMeter(schema, document, variables)
     errors: list[GraphQLError] = []
     for operation in document.definitions:
@@ -221,14 +235,63 @@ def check_limits(
             if actual > limit:
                 message = f"{name} exceeds the maximum {what} of {limit} ({what}: {actual})."
                 errors.append(LimitExceeded(message, operation))
-    return errors
+    return errors, frozenset(meter.page_variables)
+
+
+_ABSENT = object()
+
+
+class KnownWithinLimits:
+    """Requests measured within the limits before: documents, with the page sizes their
+    variables set.
+
+    Clients send the same few documents, so measuring each request anew repeats the
+    same walk. A document's measure depends on a request only through the variables
+    it passes as `first`: the key is the document's text and those variables' values.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._page_variables: dict[str, frozenset[str]] = {}
+        self._within: set[tuple[Any, ...]] = set()
+
+    def __contains__(self, request: tuple[str, Mapping[str, Any]]) -> bool:
+        query, variables = request
+        names = self._page_variables.get(query)
+        return names is not None and _key(query, names, variables) in self._within
+
+    def add(self, query: str, page_variables: frozenset[str], variables: Mapping[str, Any]) -> None:
+        if len(self._within) >= self.size:
+            # A bound keeps hostile requests from growing it; the common ones come back.
+            self._within.clear()
+            self._page_variables.clear()
+        self._page_variables[query] = page_variables
+        self._within.add(_key(query, page_variables, variables))
+
+
+def _key(query: str, names: frozenset[str], variables: Mapping[str, Any]) -> tuple[Any, ...]:
+    values: list[tuple[Any, ...]] = []
+    for name in sorted(names):
+        value = variables.get(name, _ABSENT)
+        if value is _ABSENT:
+            values.append(("absent",))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            values.append(("page", value))
+        else:
+            # Any other value is measured as the largest page.
+            values.append(("other",))
+    return (query, *values)
 
 
 class RequestLimits(SchemaExtension):
-    """Refuses a request over any of `limits` before validation and execution."""
+    """Refuses a request over any of `limits` before validation and execution.
 
-    def __init__(self, limits: Limits) -> None:
+    `known` is shared by the requests to one schema: those measured within before.
+    """
+
+    def __init__(self, limits: Limits, known: KnownWithinLimits) -> None:
         self.limits = limits
+        self.known = known
 
     def on_operation(self) -> Iterator[None]:
         self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
@@ -246,13 +309,18 @@ class RequestLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if context.graphql_document is not None and context.pre_execution_errors is None:
-            errors = check_limits(
-                self.limits,
-                context.schema._schema,
-                context.graphql_document,
-                context.variables or {},
+        variables = context.variables or {}
+        query = context.query
+        if (
+            context.graphql_document is not None
+            and context.pre_execution_errors is None
+            and (query is None or (query, variables) not in self.known)
+        ):
+            errors, page_variables = measure_limits(
+                self.limits, context.schema._schema, context.graphql_document, variables
             )
+            if not errors and query is not None:
+                self.known.add(query, page_variables, variables)
             if errors:
                 # Set before GraphQL's validation, which Strawberry then skips.
                 context.pre_execution_errors = errors

@@ -23,7 +23,7 @@ from schema.category import (
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
-from schema.limits import Limits, RequestLimits
+from schema.limits import KnownWithinLimits, Limits, RequestLimits
 from schema.observability import OperationRecorder
 from schema.parsing import ParseCache, ValidationCache
 from schema.product import (
@@ -178,12 +178,13 @@ def build_schema(config: Settings) -> CatalogSchema:
         max_tokens=config.max_tokens,
         max_cost=config.max_cost,
     )
+    known_within_limits = KnownWithinLimits()
     # Factories, not instances: Strawberry builds each extension anew for every request.
     extensions: list[Callable[[], SchemaExtension]] = [
         # First: it must see the errors after CodedErrors gave them codes.
         OperationRecorder,
         lambda: CodedErrors(suggestions=config.field_suggestions),
-        lambda: RequestLimits(limits),
+        lambda: RequestLimits(limits, known_within_limits),
         # Clients send the same few documents: parse and validate each once per
         # container (after the limits, which depend on each request's variables).
         ParseCache,

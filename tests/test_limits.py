@@ -368,9 +368,10 @@ def test_defaults_are_the_ones_the_readme_documents(monkeypatch: pytest.MonkeyPa
 def test_cached_document_is_still_measured_with_each_requests_variables(
     dynamodb_calls: CallRecorder,
 ) -> None:
-    # Documents are parsed and validated once per container; the cost is not cached.
+    # Documents are parsed and validated once per container, and a request measured
+    # within the limits is remembered: only with the same page sizes.
     query = """
-    query Pages($a: Int!, $b: Int!) {
+    query Pages($a: Int = 100, $b: Int!) {
       categories(first: $a) { edges { node { products(first: $b) { edges { node { id } } } } } }
     }
     """
@@ -378,7 +379,13 @@ def test_cached_document_is_still_measured_with_each_requests_variables(
     small = send(dynamodb_calls, query, {"a": 5, "b": 5})
     large = send(dynamodb_calls, query, {"a": 100, "b": 100})
     again = send(dynamodb_calls, query, {"a": 100, "b": 100})
+    small_again = send(dynamodb_calls, query, {"a": 5, "b": 5})
+    by_default = send(dynamodb_calls, query, {"b": 100})
+    not_a_page = send(dynamodb_calls, query, {"a": "5", "b": 100})
 
     assert not small.errors
     assert_refused(large, dynamodb_calls, "cost")
     assert_refused(again, dynamodb_calls, "cost")
+    assert not small_again.errors
+    assert_refused(by_default, dynamodb_calls, "cost")
+    assert_refused(not_a_page, dynamodb_calls, "cost")
