@@ -19,14 +19,16 @@ from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from resolvers.storage import hook_dynamodb
 from schema.context import identity_from_event
 from settings import settings
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SERVICE = "catalog-api"
 # A request with one of these failed on our side, not the caller's: logged as an error.

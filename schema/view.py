@@ -1,4 +1,7 @@
-"""The ASGI app: GraphQL on /graphql (public) and /admin/graphql (authorized)."""
+"""Strawberry's ASGI view behind Starlette's router: every request the fast path of
+schema/app.py does not take (GET, GraphiQL, other content types, malformed bodies,
+other paths). Imported only when the first such request comes.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,17 @@ import re
 from typing import Any
 
 from cross_web import HTTPException
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from resolvers.storage import start_request
-from schema.context import Context, identity_from_event
-from schema.root import CatalogSchema, build_schema, schema
-from settings import Settings, settings
+from schema.app import ADMIN_PATH, PUBLIC_PATH, read_body, replay, request_context
+from schema.context import Context
+from schema.root import CatalogSchema
 
-PUBLIC_PATH = "/graphql"
-ADMIN_PATH = "/admin/graphql"
 # Content types a browser sends cross-origin without a CORS preflight
 # (https://fetch.spec.whatwg.org/#cors-safelisted-request-header).
 SIMPLE_CONTENT_TYPES = frozenset(
@@ -54,13 +54,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         return self.graphql_ide_page or super().graphql_ide_html
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        event: dict[str, Any] = request.scope.get("aws.event") or {}
-        lambda_context = request.scope.get("aws.context")
-        request_id = getattr(lambda_context, "aws_request_id", None) or (
-            event.get("requestContext") or {}
-        ).get("requestId")
-        start_request()
-        return Context(identity=identity_from_event(event), request_id=request_id)
+        return request_context(request.scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -117,38 +111,6 @@ def refused(request: Request) -> Response | None:
     return coded_error(CSRF_MESSAGE, 400)
 
 
-async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
-    """The request body, or None as soon as it is known to be over `limit` bytes."""
-    declared = Headers(scope=scope).get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        body += message.get("body", b"")
-        if len(body) > limit:
-            return None
-        if not message.get("more_body", False):
-            break
-    return bytes(body)
-
-
-def replay(body: bytes) -> Receive:
-    """A `receive` that hands over an already read body."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
 def coded_error(message: str, status_code: int, code: str = "BAD_USER_INPUT") -> Response:
     """A GraphQL-shaped error response for a request that never reached GraphQL."""
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
@@ -175,15 +137,18 @@ class NoStore:
         await self.app(scope, receive, send_no_store)
 
 
-def create_app(config: Settings = settings, graphql_ide_page: str | None = None) -> ASGIApp:
-    """The app for `config`; the schema built at import serves the process's own settings.
-
-    `graphql_ide_page`, if given, replaces Strawberry's GraphiQL page.
-    """
+def full_app(
+    graphql_schema: CatalogSchema,
+    *,
+    max_body_bytes: int,
+    graphiql: bool,
+    graphql_ide_page: str | None,
+) -> ASGIApp:
+    """Both endpoints served by Strawberry's view; `graphql_ide_page` replaces its GraphiQL page."""
     graphql = CatalogGraphQL(
-        schema if config is settings else build_schema(config),
-        max_body_bytes=config.max_body_bytes,
-        graphql_ide="graphiql" if config.graphiql else None,
+        graphql_schema,
+        max_body_bytes=max_body_bytes,
+        graphql_ide="graphiql" if graphiql else None,
     )
     graphql.graphql_ide_page = graphql_ide_page
     # No `methods=`: Strawberry answers other methods with a coded 405.

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from settings import settings
-from tests.client import FORMATS, ApiClient, Response, drop_header, http_event
+from tests.client import (
+    FORMATS,
+    ApiClient,
+    LambdaContext,
+    Response,
+    _response,
+    drop_header,
+    http_event,
+)
 from tests.conftest import CallRecorder
 
 # The HTTP layer does not depend on the storage: moto only, both event formats.
@@ -191,3 +201,59 @@ def test_json_that_is_not_a_request_is_400_with_a_code(http: ApiClient, body: st
 
     assert response.status == 400
     assert response.codes == ["BAD_USER_INPUT"]
+
+
+# JSON POSTs the app executes itself, each with the answer it must share with
+# Strawberry's view: data, and errors from validation, the limits, the variables and
+# a resolver.
+EXECUTED_WITHOUT_THE_VIEW = {
+    "data": {"query": LIST},
+    "named-operation": {"query": f"query A {LIST} query B {{ __typename }}", "operationName": "B"},
+    "unknown-field": {"query": "{ products { edges { node { nope } } } }"},
+    "over-depth": {"query": "{ a: __typename " + "products { edges { node { " * 5 + "}}}" * 5},
+    "missing-variable": {"query": "query($id: ID!) { product(id: $id) { name } }"},
+    "bad-id": {"query": '{ product(id: "not an id") { name } }'},
+    "parse-error": {"query": "{ products {"},
+}
+# JSON POSTs it leaves to the view, whose 400 answers are its own.
+LEFT_TO_THE_VIEW = {
+    "unknown-operation-name": {"query": LIST, "operationName": "Nope"},
+    "no-query": {"variables": {}},
+    "query-not-a-string": {"query": 42},
+    "variables-not-an-object": {"query": LIST, "variables": "x"},
+}
+
+
+@pytest.mark.parametrize("admin_route", [False, True], ids=["public", "admin"])
+@pytest.mark.parametrize(
+    "request_body",
+    [*EXECUTED_WITHOUT_THE_VIEW.values(), *LEFT_TO_THE_VIEW.values()],
+    ids=[*EXECUTED_WITHOUT_THE_VIEW, *LEFT_TO_THE_VIEW],
+)
+def test_json_posts_are_answered_as_strawberrys_view_answers(
+    http: ApiClient,
+    monkeypatch: pytest.MonkeyPatch,
+    request_body: dict[str, object],
+    admin_route: bool,
+) -> None:
+    from mangum import Mangum
+
+    from handler import handler
+
+    app = handler.app.app  # Mangum, then the observability middleware, then the app
+    view = Mangum(app.full_app, lifespan="off")
+    event = http_event(http, "POST", json.dumps(request_body), admin_route=admin_route)
+    expected = _response(view(copy.deepcopy(event), LambdaContext()))
+    left_to_the_view: list[str] = []
+
+    async def recording_view(scope: Any, receive: Any, send: Any) -> None:
+        left_to_the_view.append(scope["path"])
+        await view.app(scope, receive, send)
+
+    monkeypatch.setattr(app, "_full_app", recording_view)
+    response = http.raw(event)
+
+    assert (response.status, response.body) == (expected.status, expected.body)
+    for header in ("content-type", "content-length", "cache-control"):
+        assert response.headers.get(header) == expected.headers.get(header)
+    assert bool(left_to_the_view) == (request_body in LEFT_TO_THE_VIEW.values())

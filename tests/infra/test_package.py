@@ -25,6 +25,7 @@ APP_MODULES = [
     "handler.py",
     "settings.py",
     "schema/app.py",
+    "schema/view.py",
     "resolvers/storage.py",
     "models/product.py",
 ]
