@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from models import Category as CategoryModel
+from models import values
 from resolvers.pagination import Page
 from resolvers.products import list_products
 from schema.pagination import PageInfo
@@ -39,15 +40,16 @@ class Category:
 
     @classmethod
     def from_model(cls, model: CategoryModel) -> Category:
+        fields = values(model)
         return cls(
-            id=strawberry.ID(model.id),
-            name=model.name,
-            description=model.description,
-            product_count=int(model.product_count),
-            created_at=model.created_at,
-            updated_at=model.updated_at,
-            deleted_at=model.deleted_at,
-            version=int(model.version),
+            id=strawberry.ID(fields["id"]),
+            name=fields["name"],
+            description=fields.get("description"),
+            product_count=int(fields["product_count"]),
+            created_at=fields["created_at"],
+            updated_at=fields["updated_at"],
+            deleted_at=fields.get("deleted_at"),
+            version=int(fields["version"]),
         )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from models import Product as ProductModel
+from models import values
 from resolvers.categories import load_categories
 from resolvers.pagination import Page
 from schema.pagination import PageInfo
@@ -76,20 +77,22 @@ class Product:
 
     @classmethod
     def from_model(cls, model: ProductModel, categories: CategoryBatch | None = None) -> Product:
+        fields = values(model)
+        category_id = fields.get("category_id")
         return cls(
-            id=strawberry.ID(model.id),
-            name=model.name,
-            description=model.description,
-            price=model.price,
-            currency=model.currency,
-            stock=int(model.stock),
-            image_url=model.image_url,
-            category_id=strawberry.ID(model.category_id) if model.category_id else None,
-            created_at=model.created_at,
-            updated_at=model.updated_at,
-            deleted_at=model.deleted_at,
-            version=int(model.version),
-            categories=categories or CategoryBatch([model.category_id]),
+            id=strawberry.ID(fields["id"]),
+            name=fields["name"],
+            description=fields.get("description"),
+            price=fields["price"],
+            currency=fields["currency"],
+            stock=int(fields["stock"]),
+            image_url=fields.get("image_url"),
+            category_id=strawberry.ID(category_id) if category_id else None,
+            created_at=fields["created_at"],
+            updated_at=fields["updated_at"],
+            deleted_at=fields.get("deleted_at"),
+            version=int(fields["version"]),
+            categories=categories or CategoryBatch([category_id]),
         )
 
 
