@@ -12,6 +12,12 @@ it: `json.loads` of the same request body, `graphql_sync` on the same SDL
 holding the very data the handler returned, then `json.dumps` of the result. It
 parses and validates every request (graphql-core caches neither).
 
+A third figure is graphql-core's `execute` alone on that schema and data, with the
+document parsed and validated beforehand: no HTTP, no JSON, no storage. Every
+handler built on graphql-core pays at least this much for the request, however
+thin its layers; added to the raw botocore calls it gives the lowest overhead ratio
+such a handler can reach (bench/run.py's engine floor).
+
 Times are this thread's CPU time (`time.thread_time`), not wall time: the figure is
 the CPU a request costs, and CPU time is not inflated by other processes sharing
 the machine.
@@ -75,7 +81,11 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
                     raise RuntimeError(f"bare graphql-core failed: {result.errors}")
                 return json.dumps({"data": result.data})
 
-            handler_times, bare_times = [], []
+            document = graphql.parse(query)
+            if graphql.validate(bare_schema, document):
+                raise RuntimeError(f"{name}: the query does not validate on the bare schema")
+
+            handler_times, bare_times, execute_times = [], [], []
             for rep in range(warmup + reps):
                 request, lambda_context = event(query, variables), context()
                 body = request["body"]
@@ -84,15 +94,19 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
                 middle = time.thread_time()
                 bare(body)
                 end = time.thread_time()
+                graphql.execute(bare_schema, document, root_value=data, variable_values=variables)
+                executed = time.thread_time()
                 if rep >= warmup:
                     handler_times.append(middle - start)
                     bare_times.append(end - middle)
+                    execute_times.append(executed - end)
             rows.append(
                 {
                     "operation": name,
                     "handler_ms": summary_ms(handler_times),
                     "bare_graphql_ms": summary_ms(bare_times),
                     "ratio": ratio(handler_times, bare_times),
+                    "graphql_core_execute_ms": summary_ms(execute_times),
                 }
             )
     finally:

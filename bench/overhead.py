@@ -2,6 +2,8 @@
 
 Both run in this process against the same DynamoDB Local, interleaved request by
 request (alternating which goes first), so drift of the shared machine hits both.
+The operations in `floor_for` also run through the stack floor (bench/floor.py) in
+the same rotation.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from typing import Any
 
 from bench.calls import CallCounter, app_clients
 from bench.catalog import context, event, response_data
+from bench.floor import stack_floor
 from bench.operations import Operation, Workload, counted
 from bench.stats import ratio, summary_ms
 
 
-def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
+def measure(
+    workload: Workload, reps: int, warmup: int, floor_for: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """Per operation: handler and baseline medians, their ratio, and call counts."""
     from handler import handler
 
@@ -26,6 +31,9 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
     baseline_times: dict[str, list[float]] = {op.name: [] for op in operations}
     calls: dict[str, list[dict[str, int]]] = {op.name: [] for op in operations}
     baseline_calls: dict[str, dict[str, int]] = {}
+    floored = [op for op in operations if op.name in floor_for]
+    floor = stack_floor([op.request()[0] for op in floored])
+    floor_times: dict[str, list[float]] = {op.name: [] for op in floored}
 
     def run_handler(op: Operation) -> float:
         query, variables, admin = op.request()
@@ -46,15 +54,31 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
         baseline_calls[op.name] = counted(raw_calls.take())
         return elapsed
 
+    def run_floor(op: Operation) -> float:
+        query, variables, _ = op.request()
+        request, lambda_context = event(query, variables), context()
+        start = time.perf_counter()
+        result = floor(request, lambda_context)
+        elapsed = time.perf_counter() - start
+        if response_data(result) != answers[op.name]:
+            raise RuntimeError(f"{op.name}: the stack floor answered other data")
+        return elapsed
+
+    answers: dict[str, Any] = {}
+    for op in floored:
+        query, variables, admin = op.request()
+        answers[op.name] = response_data(handler(event(query, variables, admin=admin), context()))
+
     for rep in range(warmup + reps):
         for op in operations:
-            if rep % 2:
-                base, handled = run_baseline(op), run_handler(op)
-            else:
-                handled, base = run_handler(op), run_baseline(op)
+            runs = [run_handler, run_baseline] + ([run_floor] if op.name in floor_times else [])
+            turn = rep % len(runs)
+            times = {run: run(op) for run in runs[turn:] + runs[:turn]}
             if rep >= warmup:
-                handler_times[op.name].append(handled)
-                baseline_times[op.name].append(base)
+                handler_times[op.name].append(times[run_handler])
+                baseline_times[op.name].append(times[run_baseline])
+                if run_floor in times:
+                    floor_times[op.name].append(times[run_floor])
 
     rows = []
     for op in operations:
@@ -75,4 +99,7 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
                 "baseline_calls": baseline_calls[op.name],
             }
         )
+        if op.name in floor_times:
+            rows[-1]["stack_floor_ms"] = summary_ms(floor_times[op.name])
+            rows[-1]["stack_floor"] = ratio(floor_times[op.name], baseline_times[op.name])
     return rows
