@@ -57,8 +57,7 @@ class CatalogApp:
                 limit = self.config.max_body_bytes
                 body = await read_body(scope, receive, limit)
                 if body is None:
-                    message = f"The request body exceeds the maximum of {limit} bytes."
-                    await send_coded_error(answer, message, 413)
+                    await send_coded_error(answer, too_large(limit), 413)
                     return
                 if await self._execute(scope, body, answer):
                     return
@@ -181,6 +180,10 @@ def no_store(send: Send) -> Send:
         await send(message)
 
     return send_no_store
+
+
+def too_large(limit: int) -> str:
+    return f"The request body exceeds the maximum of {limit} bytes."
 
 
 def replay(body: bytes) -> Receive:

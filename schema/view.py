@@ -16,7 +16,14 @@ from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from schema.app import ADMIN_PATH, PUBLIC_PATH, read_body, replay, request_context
+from schema.app import (
+    ADMIN_PATH,
+    PUBLIC_PATH,
+    read_body,
+    replay,
+    request_context,
+    too_large,
+)
 from schema.context import Context
 from schema.root import CatalogSchema
 
@@ -63,9 +70,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         if response is None:
             body = await read_body(scope, receive, self.max_body_bytes)
             if body is None:
-                limit = self.max_body_bytes
-                message = f"The request body exceeds the maximum of {limit} bytes."
-                response = coded_error(message, 413)
+                response = coded_error(too_large(self.max_body_bytes), 413)
             else:
                 response = await self._respond(Request(scope, receive=replay(body)))
         await response(scope, receive, send)
