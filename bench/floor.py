@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bench.catalog import context, event
-
 
 def stack_floor(queries: list[str]) -> Any:
     """A Lambda handler answering the public `queries` (and nothing else) at the floor."""
@@ -52,7 +50,3 @@ def stack_floor(queries: list[str]) -> Any:
         await send({"type": "http.response.body", "body": body})
 
     return Mangum(app, lifespan="off")
-
-
-def request(query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    return event(query, variables), context()

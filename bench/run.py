@@ -143,11 +143,14 @@ def _calls(counts: dict[str, int]) -> str:
     return " + ".join(f"{n} {name}" for name, n in sorted(counts.items()))
 
 
+def _spread(figure: dict[str, Any], key: str = "median") -> str:
+    """A median or ratio with its quartiles: `1.59 [1.46-1.78]`."""
+    return f"{figure[key]:.2f} [{figure['q1']:.2f}-{figure['q3']:.2f}]"
+
+
 def _floor(row: dict[str, Any]) -> str:
     floor = row.get("stack_floor")
-    if floor is None:
-        return ""
-    return f"{floor['ratio']:.2f} [{floor['q1']:.2f}-{floor['q3']:.2f}]"
+    return "" if floor is None else _spread(floor, "ratio")
 
 
 def _ok(passed: bool) -> str:
@@ -172,9 +175,8 @@ def table(results: dict[str, Any]) -> str:
             mark = f" {_ok(judged['overhead_ratio'][row['operation']])}"
         calls_mark = "" if judged["calls_at_minimum"][row["operation"]] else " ABOVE MINIMUM"
         lines.append(
-            f"| {row['operation']} | {h['median']:.2f} [{h['q1']:.2f}-{h['q3']:.2f}] "
-            f"| {b['median']:.2f} [{b['q1']:.2f}-{b['q3']:.2f}] "
-            f"| {r['ratio']:.2f} [{r['q1']:.2f}-{r['q3']:.2f}]{mark} | {_floor(row)} "
+            f"| {row['operation']} | {_spread(h)} | {_spread(b)} "
+            f"| {_spread(r, 'ratio')}{mark} | {_floor(row)} "
             f"| {_calls(row['calls'])}{calls_mark} | {_calls(row['minimum'])} |"
         )
     lines += [
@@ -189,7 +191,7 @@ def table(results: dict[str, Any]) -> str:
         h, b, r = row["handler_ms"], row["bare_graphql_ms"], row["ratio"]
         lines.append(
             f"| {row['operation']} | {h['median']:.2f} | {b['median']:.2f} "
-            f"| {r['ratio']:.2f} [{r['q1']:.2f}-{r['q3']:.2f}] "
+            f"| {_spread(r, 'ratio')} "
             f"{_ok(judged['cpu_ratio'][row['operation']])} "
             f"| {row['graphql_core_execute_ms']['median']:.2f} "
             f"| {row['engine_floor_ratio']:.2f} |"
@@ -213,7 +215,7 @@ def table(results: dict[str, Any]) -> str:
         mark = f" {_ok(judged['cold_start_ratio'])}" if key == "import" else ""
         lines.append(
             f"| {label} | {c['handler_ms']['median']:.0f} | {c['floor_ms']['median']:.0f} "
-            f"| {c['ratio']['ratio']:.2f} [{c['ratio']['q1']:.2f}-{c['ratio']['q3']:.2f}]{mark} |"
+            f"| {_spread(c['ratio'], 'ratio')}{mark} |"
         )
     lines += [
         "",
