@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 PUBLIC_PATH = "/graphql"
 ADMIN_PATH = "/admin/graphql"
-JSON = "application/json"
+JSON = b"application/json"
+JSON_CONTENT = (b"content-type", JSON)
 # An Accept header asking for one of these wants a streamed answer: the view's job.
 STREAMED = ("multipart/mixed", "text/event-stream")
 POST_OPERATIONS = OperationType.from_http("POST")
@@ -82,7 +83,7 @@ class CatalogApp:
         except REFUSED_BY_VIEW:
             return False
         answer = json.dumps(process_result(result), separators=(",", ":")).encode()
-        await send_response(send, 200, answer, [(b"content-type", JSON.encode())])
+        await send_response(send, 200, answer, [JSON_CONTENT])
         return True
 
     @property
@@ -110,7 +111,7 @@ def _json_request(scope: Scope) -> bool:
             accept = value
     essence = content_type.split(b";", 1)[0].strip().lower()
     wanted = accept.decode("latin-1").lower()
-    return essence == JSON.encode() and not any(kind in wanted for kind in STREAMED)
+    return essence == JSON and not any(kind in wanted for kind in STREAMED)
 
 
 def _graphql_request(
@@ -214,7 +215,7 @@ async def send_coded_error(
     """A GraphQL-shaped error response for a request that never reached GraphQL."""
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     answer = json.dumps(body, separators=(",", ":")).encode()
-    await send_response(send, status, answer, [(b"content-type", JSON.encode())])
+    await send_response(send, status, answer, [JSON_CONTENT])
 
 
 def create_app(config: Settings = settings, graphql_ide_page: str | None = None) -> ASGIApp:
