@@ -2,7 +2,7 @@
 
 from mangum import Mangum
 
-from schema.app import create_app
-from schema.observability import Observed
+from web.app import create_app
+from web.observability import Observed
 
 handler = Mangum(Observed(create_app()), lifespan="off")

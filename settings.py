@@ -23,9 +23,13 @@ def _positive(name: str, default: int) -> int:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass
 class Settings:
-    """The process's configuration; see the README's configuration table."""
+    """The process's configuration (docs/deploy.md has the table).
+
+    One instance, `settings`, read by every module where it needs a value. Tests
+    change a field with `monkeypatch.setattr(settings, ...)`; nothing else writes it.
+    """
 
     region: str
     endpoint_url: str | None
@@ -33,7 +37,7 @@ class Settings:
     categories_table: str
     admin_group: str
     graphiql: bool
-    # Request limits; the README's SECURITY section explains each default.
+    # Request limits; docs/security.md explains each default.
     max_depth: int = 8
     max_aliases: int = 15
     max_directives: int = 50
@@ -42,7 +46,7 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     introspection: bool = True
     field_suggestions: bool = False
-    # Observability (schema/observability.py): the EMF metrics' namespace, and X-Ray
+    # Observability (web/observability.py): the EMF metrics' namespace, and X-Ray
     # subsegments, off unless asked for: they need the function's active tracing.
     metrics_namespace: str = "CatalogAPI"
     tracing: bool = False

@@ -24,7 +24,7 @@ IMPORT_HANDLER = "import handler"
 IMPORT_FLOOR = "import graphql, pynamodb.models, mangum"
 # The floor plus Strawberry, before any code of ours: what the app could not import
 # less than. (Strawberry's ASGI view and Starlette are imported only for requests
-# that are not JSON POSTs: schema/app.py.)
+# that are not JSON POSTs: web/app.py.)
 IMPORT_FRAMEWORK = IMPORT_FLOOR + ", strawberry"
 # ... and the schema built: Strawberry turning our types into a GraphQL schema, with
 # the resolvers and models they import. The handler adds its HTTP and observability

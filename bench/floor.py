@@ -23,10 +23,11 @@ def stack_floor(queries: list[str]) -> Any:
     from mangum import Mangum
     from strawberry.execution.is_awaitable import optimized_is_awaitable
 
+    from schema.compat import core_schema
     from schema.context import Context
     from schema.root import schema
 
-    graphql_schema = schema._schema
+    graphql_schema = core_schema(schema)
     documents = {}
     for query in queries:
         document = graphql.parse(query)

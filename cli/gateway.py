@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from schema.app import ADMIN_PATH
+from web.routes import ADMIN_PATH
 
 LOCAL_ADMIN_SUBJECT = "local-admin"
 

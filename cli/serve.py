@@ -145,8 +145,8 @@ def _prepare_app() -> tuple[ASGIApp, bool]:
     from cli.graphiql import LocalGraphiQL, Unavailable, local_page
     from cli.seed import catalog_is_empty, seed
     from cli.tables import create_tables
-    from schema.app import create_app
     from settings import settings
+    from web.app import create_app
 
     for table, created in create_tables():
         if created:

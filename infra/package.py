@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lambda_target import LOCK, PIP_TARGET_FLAGS, REPO, target_python
 
-APP = ["handler.py", "settings.py", "schema", "resolvers", "models"]
+APP = ["handler.py", "settings.py", "web", "schema", "resolvers", "models"]
 ARTIFACT = "catalog-api.zip"
 # Zip entries get this timestamp, so the same sources give the same bytes.
 EPOCH = (1980, 1, 1, 0, 0, 0)

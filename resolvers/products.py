@@ -25,7 +25,6 @@ from resolvers.storage import (
 
 KIND = "product"
 DEFAULTS: dict[str, Any] = {"currency": "USD", "stock": 0}
-OPTIONAL_FIELDS = ("description", "image_url", "category_id")
 
 
 def get_product(product_id: str, *, include_deleted: bool = False) -> Product | None:

@@ -1,4 +1,7 @@
-"""Request limits: tokens, depth, aliases, directives and cost, all checked before any resolver.
+"""Request limits: depth, aliases, directives and cost, all checked before any resolver.
+
+(The token limit is Strawberry's MaxTokensLimiter, which sets graphql-core's parser
+limit; `RequestLimits` gives its error the limits' code.)
 
 Depth, aliases, directives and cost are measured in one walk of each operation, with
 fragments expanded where they are spread (each fragment measured once, so a fragment
@@ -38,6 +41,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from resolvers.validation import MAX_PAGE
+from schema.compat import core_schema
 
 logger = logging.getLogger("catalog")
 
@@ -54,7 +58,6 @@ class Limits:
     max_depth: int
     max_aliases: int
     max_directives: int
-    max_tokens: int
     max_cost: int
 
 
@@ -202,23 +205,14 @@ def _int_literal(node: Any) -> int | None:
     return int(node.value) if isinstance(node, IntValueNode) else None
 
 
-def check_limits(
-    limits: Limits,
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    variables: Mapping[str, Any],
-) -> list[GraphQLError]:
-    """The limits each operation of `document` is over, as errors (none when within)."""
-    return measure_limits(limits, schema, document, variables)[0]
-
-
 def measure_limits(
     limits: Limits,
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any],
 ) -> tuple[list[GraphQLError], frozenset[str]]:
-    """`check_limits`'s errors, and the variables the measure depended on."""
+    """The limits each operation of `document` is over, as errors (none when within),
+    and the variables the measure depended on."""
     meter = OperationMeter(schema, document, variables)
     errors: list[GraphQLError] = []
     for operation in document.definitions:
@@ -293,10 +287,6 @@ class RequestLimits(SchemaExtension):
         self.limits = limits
         self.known = known
 
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
-        yield
-
     def on_parse(self) -> Iterator[None]:
         yield
         errors = self.execution_context.pre_execution_errors or []
@@ -317,7 +307,7 @@ class RequestLimits(SchemaExtension):
             and (query is None or (query, variables) not in self.known)
         ):
             errors, page_variables = measure_limits(
-                self.limits, context.schema._schema, context.graphql_document, variables
+                self.limits, core_schema(context.schema), context.graphql_document, variables
             )
             if not errors and query is not None:
                 self.known.add(query, page_variables, variables)

@@ -8,7 +8,12 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule
-from strawberry.extensions import AddValidationRules, DisableIntrospection, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -20,11 +25,11 @@ from schema.category import (
     CategoryConnection,
     UpsertCategoryInput,
 )
+from schema.compat import SchemaWithoutFederationCheck
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
 from schema.limits import KnownWithinLimits, Limits, RequestLimits
-from schema.observability import OperationRecorder
 from schema.parsing import ParseCache, ValidationCache
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
@@ -33,8 +38,9 @@ from schema.product import (
     UpsertProductInput,
     present_fields,
 )
+from schema.recorder import OperationRecorder
 from schema.scalars import SCALARS
-from settings import Settings, settings
+from settings import settings
 
 CatalogInfo = Info[Context, None]
 
@@ -162,25 +168,20 @@ class Mutation:
         return Category.from_model(categories.restore_category(id))
 
 
-class CatalogSchema(strawberry.Schema):
+class CatalogSchema(SchemaWithoutFederationCheck):
     """The schema, leaving error logging to `CodedErrors`, which knows the expected ones."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         pass
 
-    def _warn_for_federation_directives(self) -> None:
-        # Strawberry imports its federation directives to look for them in every
-        # schema: 7 ms of each cold start, for a schema that uses no federation.
-        pass
 
-
-def build_schema(config: Settings) -> CatalogSchema:
-    """The schema with the request limits, introspection and error hints `config` sets."""
+def build_schema() -> CatalogSchema:
+    """The schema with the request limits, introspection and error hints the settings set."""
+    config = settings
     limits = Limits(
         max_depth=config.max_depth,
         max_aliases=config.max_aliases,
         max_directives=config.max_directives,
-        max_tokens=config.max_tokens,
         max_cost=config.max_cost,
     )
     known_within_limits = KnownWithinLimits()
@@ -189,6 +190,7 @@ def build_schema(config: Settings) -> CatalogSchema:
         # First: it must see the errors after CodedErrors gave them codes.
         OperationRecorder,
         lambda: CodedErrors(suggestions=config.field_suggestions),
+        lambda: MaxTokensLimiter(config.max_tokens),
         lambda: RequestLimits(limits, known_within_limits),
         # Clients send the same few documents: parse and validate each once per
         # container (after the limits, which depend on each request's variables).
@@ -208,4 +210,4 @@ def build_schema(config: Settings) -> CatalogSchema:
     )
 
 
-schema = build_schema(settings)
+schema = build_schema()

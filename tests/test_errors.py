@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import time
@@ -170,8 +169,11 @@ def test_suggestions_are_hidden_by_default(query: str, variables: dict | None) -
 
 
 @pytest.mark.parametrize(("query", "variables"), SUGGESTED)
-def test_suggestions_are_shown_when_the_setting_allows(query: str, variables: dict | None) -> None:
-    local = build_schema(dataclasses.replace(settings, field_suggestions=True))
+def test_suggestions_are_shown_when_the_setting_allows(
+    query: str, variables: dict | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "field_suggestions", True)
+    local = build_schema()
 
     result = local.execute_sync(query, variables)
 
@@ -189,8 +191,11 @@ def test_introspection_is_on_by_default() -> None:
 @pytest.mark.parametrize(
     "query", ["{ __schema { queryType { name } } }", '{ __type(name: "Product") { name } }']
 )
-def test_introspection_off_is_graphql_validation_failed(query: str) -> None:
-    private = build_schema(dataclasses.replace(settings, introspection=False))
+def test_introspection_off_is_graphql_validation_failed(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "introspection", False)
+    private = build_schema()
 
     result = private.execute_sync(query)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -272,11 +271,14 @@ def test_pages_of_pages_of_pages_are_refused(dynamodb_calls: CallRecorder) -> No
         ("max_cost", 3, "{ products(first: 2) { edges { cursor } } }"),
     ],
 )
-def test_each_limit_follows_its_setting(field: str, value: int, query: str) -> None:
+def test_each_limit_follows_its_setting(
+    field: str, value: int, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # No storage here: the default schema gets as far as the resolvers, and fails there.
     default = schema.execute_sync(query).errors or []
     assert "GRAPHQL_VALIDATION_FAILED" not in [error.extensions["code"] for error in default]
-    lowered = build_schema(dataclasses.replace(settings, **{field: value}))
+    monkeypatch.setattr(settings, field, value)
+    lowered = build_schema()
 
     result = lowered.execute_sync(query)
 

@@ -24,8 +24,8 @@ BUDGET_BYTES = 5_000_000
 APP_MODULES = [
     "handler.py",
     "settings.py",
-    "schema/app.py",
-    "schema/view.py",
+    "web/app.py",
+    "web/view.py",
     "resolvers/storage.py",
     "models/product.py",
 ]

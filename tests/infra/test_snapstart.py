@@ -74,6 +74,6 @@ def test_import_leaves_out_what_only_rare_requests_need() -> None:
     modules = after_import("import sys\nprint(json.dumps(sorted(sys.modules)))")
 
     assert isinstance(modules, list)
-    assert "schema.app" in modules
-    assert not {"schema.view", "strawberry.asgi", "starlette"} & set(modules)
+    assert "web.app" in modules
+    assert not {"web.view", "strawberry.asgi", "starlette"} & set(modules)
     assert "strawberry.federation.schema_directives" not in modules

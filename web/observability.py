@@ -14,18 +14,17 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from strawberry.extensions import SchemaExtension
-
 from resolvers.storage import hook_dynamodb
-from schema.context import identity_from_event
+from schema.recorder import OperationRecord, current_operation
 from settings import settings
+from web.identity import identity_from_event
+from web.routes import ADMIN_PATH
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
 SERVICE = "catalog-api"
 # A request with one of these failed on our side, not the caller's: logged as an error.
 _SERVER_SIDE_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
-# schema/app.py routes /admin/graphql here; importing it would be circular.
-ADMIN_PREFIX = "/admin/"
 # Operation names are chosen by clients: a metric dimension takes only tame ones.
 _MAX_DIMENSION_LENGTH = 64
 _HOOK_ID = "catalog-observability"
@@ -47,45 +44,13 @@ class RequestRecord:
     """What one request did, filled in as it runs and logged when it ends."""
 
     route: str
-    operation_name: str | None = None
-    operation_type: str | None = None
-    variable_names: list[str] = field(default_factory=list)
-    error_codes: list[str] = field(default_factory=list)
+    operation: OperationRecord = field(default_factory=OperationRecord)
     dynamodb_calls: Counter[str] = field(default_factory=Counter)
     consumed_capacity: float = 0.0
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("catalog_request", default=None)
 _cold_start = True
-
-
-class OperationRecorder(SchemaExtension):
-    """Record the operation's name, type, variable names and error codes.
-
-    Listed before `CodedErrors`, so it sees the errors after they got their codes.
-    """
-
-    def on_operation(self) -> Iterator[None]:
-        record = _current.get()
-        if record is None:
-            yield
-            return
-        with _subsegment("GraphQL operation"):
-            yield
-            context = self.execution_context
-            record.operation_name = context.operation_name
-            try:
-                record.operation_type = context.operation_type.value
-            except RuntimeError:
-                record.operation_type = None  # the document did not parse
-            # Names only: values may hold anything an admin typed, secrets included.
-            record.variable_names = sorted(context.variables or {})
-            result = context.result
-            for error in (result.errors if result else None) or []:
-                code = (error.extensions or {}).get("code")
-                if isinstance(code, str):
-                    record.error_codes.append(code)
-            _annotate(record)
 
 
 class Observed:
@@ -101,9 +66,10 @@ class Observed:
             return await self.app(scope, receive, send)
         global _cold_start
         cold_start, _cold_start = _cold_start, False
-        route = "admin" if scope["path"].startswith(ADMIN_PREFIX) else "public"
+        route = "admin" if scope["path"] == ADMIN_PATH else "public"
         record = RequestRecord(route=route)
         token = _current.set(record)
+        operation_token = current_operation.set(record.operation)
         # Counts every DynamoDB call and its consumed capacity into the current record.
         hook_dynamodb("after-call.dynamodb", _after_call, _HOOK_ID)
         response: dict[str, Any] = {"status": 500, "body": b""}
@@ -117,12 +83,15 @@ class Observed:
 
         started = time.perf_counter()
         try:
-            await self.app(scope, receive, send_and_note)
+            with _subsegment("GraphQL operation"):
+                await self.app(scope, receive, send_and_note)
+                _annotate(record)
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             _current.reset(token)
-            if not record.error_codes and response["status"] >= 400:
-                record.error_codes = _codes_in(response["body"])
+            current_operation.reset(operation_token)
+            if not record.operation.error_codes and response["status"] >= 400:
+                record.operation.error_codes = _codes_in(response["body"])
             _log(record, scope, response["status"], duration_ms, cold_start)
             _emit_metrics(record, duration_ms, cold_start)
 
@@ -133,7 +102,8 @@ def _log(
     event: dict[str, Any] = scope.get("aws.event") or {}
     lambda_context = scope.get("aws.context")
     request_context = event.get("requestContext") or {}
-    failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(record.error_codes)
+    operation = record.operation
+    failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(operation.error_codes)
     level = logging.ERROR if failed else logging.INFO
     line: dict[str, Any] = {
         "level": logging.getLevelName(level),
@@ -146,14 +116,14 @@ def _log(
         "route": record.route,
         "method": scope.get("method"),
         "status": status,
-        "operation_name": record.operation_name,
-        "operation_type": record.operation_type,
-        "variable_names": record.variable_names,
+        "operation_name": operation.operation_name,
+        "operation_type": operation.operation_type,
+        "variable_names": operation.variable_names,
         "duration_ms": duration_ms,
         "dynamodb_calls": sum(record.dynamodb_calls.values()),
         "dynamodb_operations": dict(record.dynamodb_calls),
         "consumed_capacity_units": record.consumed_capacity,
-        "error_codes": record.error_codes,
+        "error_codes": operation.error_codes,
     }
     if record.route == "admin":
         identity = identity_from_event(event)
@@ -166,14 +136,18 @@ def _log(
 
 def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -> None:
     """CloudWatch Embedded Metric Format documents, one per set of dimensions."""
-    operation = _dimension(record.operation_name)
+    operation = record.operation
     documents = [
         _emf(
             {"Requests": (1, "Count"), "Latency": (duration_ms, "Milliseconds")},
-            {"service": SERVICE, "route": record.route, "operation": operation},
+            {
+                "service": SERVICE,
+                "route": record.route,
+                "operation": _dimension(operation.operation_name),
+            },
         )
     ]
-    for code, count in sorted(Counter(record.error_codes).items()):
+    for code, count in sorted(Counter(operation.error_codes).items()):
         documents.append(_emf({"Errors": (count, "Count")}, {"service": SERVICE, "code": code}))
     if cold_start:
         documents.append(_emf({"ColdStart": (1, "Count")}, {"service": SERVICE}))
@@ -274,10 +248,11 @@ def _annotate(record: RequestRecord) -> None:
     subsegment = _recorder.current_subsegment()
     if subsegment is None:
         return
+    operation = record.operation
     subsegment.put_annotation("route", record.route)
-    subsegment.put_annotation("operation_name", record.operation_name or "")
-    subsegment.put_annotation("operation_type", record.operation_type or "")
-    subsegment.put_annotation("error_codes", ",".join(record.error_codes))
+    subsegment.put_annotation("operation_name", operation.operation_name or "")
+    subsegment.put_annotation("operation_type", operation.operation_type or "")
+    subsegment.put_annotation("error_codes", ",".join(operation.error_codes))
 
 
 def _trace_id() -> str | None:

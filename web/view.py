@@ -1,5 +1,5 @@
 """Strawberry's ASGI view behind Starlette's router: every request the fast path of
-schema/app.py does not take (GET, GraphiQL, other content types, malformed bodies,
+web/app.py does not take (GET, GraphiQL, other content types, malformed bodies,
 other paths). Imported only when the first such request comes.
 """
 
@@ -9,23 +9,19 @@ import re
 from typing import Any
 
 from cross_web import HTTPException
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, Router
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from schema.app import (
-    ADMIN_PATH,
-    PUBLIC_PATH,
-    read_body,
-    replay,
-    request_context,
-    too_large,
-)
 from schema.context import Context
 from schema.root import CatalogSchema
+from settings import settings
+from web.identity import request_context
+from web.request import read_body, replay
+from web.responses import CodedError, too_large
+from web.routes import ADMIN_PATH, PUBLIC_PATH
 
 # Content types a browser sends cross-origin without a CORS preflight
 # (https://fetch.spec.whatwg.org/#cors-safelisted-request-header).
@@ -47,14 +43,10 @@ class CatalogGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view, with the caller taken from the API Gateway event.
 
     Before Strawberry sees a request it is refused, with coded JSON, when it could
-    be a cross-site request forgery or its body is over `max_body_bytes`.
+    be a cross-site request forgery or its body is over the settings' maximum.
     """
 
     graphql_ide_page: str | None = None
-
-    def __init__(self, graphql_schema: CatalogSchema, *, max_body_bytes: int, **options: Any):
-        super().__init__(graphql_schema, **options)
-        self.max_body_bytes = max_body_bytes
 
     @property
     def graphql_ide_html(self) -> str:
@@ -66,11 +58,12 @@ class CatalogGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
-        response = refused(Request(scope))
+        response: ASGIApp | None = refused(Request(scope))
         if response is None:
-            body = await read_body(scope, receive, self.max_body_bytes)
+            limit = settings.max_body_bytes
+            body = await read_body(scope, receive, limit)
             if body is None:
-                response = coded_error(too_large(self.max_body_bytes), 413)
+                response = too_large(limit)
             else:
                 response = await self._respond(Request(scope, receive=replay(body)))
         await response(scope, receive, send)
@@ -85,16 +78,16 @@ class CatalogGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "Expected a JSON object.")
         return value
 
-    async def _respond(self, request: Request) -> Response:
+    async def _respond(self, request: Request) -> ASGIApp:
         try:
             return await self.run(request)
         except HTTPException as error:
             # Strawberry answers a malformed request in plain text; clients expect
             # the same coded JSON errors as everywhere else.
-            return coded_error(error.reason, error.status_code)
+            return CodedError(error.reason, error.status_code)
 
 
-def refused(request: Request) -> Response | None:
+def refused(request: Request) -> CodedError | None:
     """A 400 for a request a browser could have sent cross-site without a CORS preflight.
 
     Apollo Server's CSRF prevention rule: an operation needs a content type that
@@ -113,55 +106,23 @@ def refused(request: Request) -> Response | None:
             return None
     if any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
         return None
-    return coded_error(CSRF_MESSAGE, 400)
+    return CodedError(CSRF_MESSAGE, 400)
 
 
-def coded_error(message: str, status_code: int, code: str = "BAD_USER_INPUT") -> Response:
-    """A GraphQL-shaped error response for a request that never reached GraphQL."""
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status_code)
+NOT_FOUND = CodedError(
+    f"No GraphQL endpoint here: use {PUBLIC_PATH} or {ADMIN_PATH}.", 404, "NOT_FOUND"
+)
 
 
-async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
-    message = f"No GraphQL endpoint here: use {PUBLIC_PATH} or {ADMIN_PATH}."
-    await coded_error(message, 404, "NOT_FOUND")(scope, receive, send)
+def full_app(graphql_schema: CatalogSchema, graphql_ide_page: str | None) -> ASGIApp:
+    """Both endpoints served by Strawberry's view; `graphql_ide_page` replaces its GraphiQL page.
 
-
-class NoStore:
-    """An ASGI app's responses, every one marked `Cache-Control: no-store`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_no_store(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["cache-control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_no_store)
-
-
-def full_app(
-    graphql_schema: CatalogSchema,
-    *,
-    max_body_bytes: int,
-    graphiql: bool,
-    graphql_ide_page: str | None,
-) -> ASGIApp:
-    """Both endpoints served by Strawberry's view; `graphql_ide_page` replaces its GraphiQL page."""
-    graphql = CatalogGraphQL(
-        graphql_schema,
-        max_body_bytes=max_body_bytes,
-        graphql_ide="graphiql" if graphiql else None,
-    )
+    The app marks the admin route's answers `no-store` before they get here.
+    """
+    graphql = CatalogGraphQL(graphql_schema, graphql_ide="graphiql" if settings.graphiql else None)
     graphql.graphql_ide_page = graphql_ide_page
     # No `methods=`: Strawberry answers other methods with a coded 405.
     return Router(
-        routes=[
-            Route(PUBLIC_PATH, graphql),
-            # Admin answers can hold unpublished (deleted) items: no cache may keep them.
-            Route(ADMIN_PATH, NoStore(graphql)),
-        ],
-        default=not_found,
+        routes=[Route(PUBLIC_PATH, graphql), Route(ADMIN_PATH, graphql)],
+        default=NOT_FOUND,
     )

@@ -1,0 +1,62 @@
+"""Every use of Strawberry's private or undocumented API, in one place.
+
+strawberry-graphql is pinned to one minor (pyproject.toml). Before raising the pin,
+run `tests/unit/test_compat.py`: each workaround here has a test there that fails
+once upstream changes what it relies on or fixes what it works around.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+
+if TYPE_CHECKING:
+    from graphql import GraphQLSchema
+    from strawberry.types.execution import ExecutionResult
+
+__all__ = [
+    "REFUSED_BEFORE_EXECUTION",
+    "SchemaWithoutFederationCheck",
+    "core_schema",
+    "http_result",
+]
+
+# What `Schema.execute` raises, before any resolver runs, for a request Strawberry's
+# HTTP view answers with a 400 of its own: no query, a mutation over GET, an unknown
+# operation name. Undocumented; strawberry/schema/exceptions.py and
+# strawberry/exceptions/__init__.py.
+REFUSED_BEFORE_EXECUTION: tuple[type[Exception], ...] = (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+    MissingQueryError,
+)
+
+
+def core_schema(schema: strawberry.Schema) -> GraphQLSchema:
+    """The graphql-core schema Strawberry built: `Schema._schema`, which has no public name."""
+    return schema._schema
+
+
+def http_result(result: ExecutionResult) -> GraphQLHTTPResponse:
+    """The JSON body Strawberry's HTTP views send for `result` (`strawberry.http.process_result`,
+    an internal of the views), so the app's fast path answers exactly as the view does.
+    """
+    return process_result(result)
+
+
+class SchemaWithoutFederationCheck(strawberry.Schema):
+    """A schema that skips Strawberry's search for misused federation directives.
+
+    `Schema.__init__` calls the private `_warn_for_federation_directives`, which imports
+    `strawberry.federation` to look for its directives: 7 ms of every cold start for a
+    schema that uses no federation. Not reported upstream yet (the nearest is
+    strawberry-graphql/strawberry#2403, slow schema import). Remove this override once
+    Strawberry imports the federation directives only when a schema has directives.
+    """
+
+    def _warn_for_federation_directives(self) -> None:
+        pass

@@ -1,0 +1,127 @@
+"""What schema/compat.py and schema/parsing.py rely on in Strawberry, and work around.
+
+Each test here fails when the Strawberry release in use no longer behaves as the
+workaround assumes: the sign that the workaround can go, or must change, before the
+strawberry-graphql pin in pyproject.toml is raised.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+import strawberry
+from graphql import GraphQLError, GraphQLSchema
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.types.graphql import OperationType
+
+from schema.compat import REFUSED_BEFORE_EXECUTION, core_schema, http_result
+from schema.errors import CodedErrors
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def answer(self) -> int:
+        return 42
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def touch(self) -> int:
+        return 1
+
+
+FEDERATION_PROBE = """
+import sys
+import strawberry
+from schema.compat import SchemaWithoutFederationCheck
+
+@strawberry.type
+class Query:
+    answer: int = 42
+
+SCHEMA(query=Query)
+print("strawberry.federation.schema_directives" in sys.modules)
+"""
+
+
+def _imports_federation(schema_class: str) -> bool:
+    probe = FEDERATION_PROBE.replace("SCHEMA", schema_class)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip() == "True"
+
+
+def test_strawberry_schema_still_imports_federation_on_build() -> None:
+    # Fails once Strawberry stops importing its federation directives for every
+    # schema: then SchemaWithoutFederationCheck can go.
+    assert _imports_federation("strawberry.Schema")
+
+
+def test_schema_without_federation_check_does_not_import_federation() -> None:
+    assert not _imports_federation("SchemaWithoutFederationCheck")
+
+
+def test_strawberry_parser_cache_still_leaves_syntax_errors_uncoded() -> None:
+    # Fails once ParserCache's syntax errors pass through the other extensions
+    # (strawberry-graphql/strawberry#1439): then schema/parsing.py can use ParserCache.
+    schema = strawberry.Schema(Query, extensions=[CodedErrors, ParserCache])
+
+    result = schema.execute_sync("{ answer")
+
+    assert result.errors
+    assert "code" not in (result.errors[0].extensions or {})
+
+
+def test_strawberry_validation_cache_still_drops_earlier_errors() -> None:
+    # Fails once ValidationCache keeps errors an earlier extension set: then
+    # schema/parsing.py can use Strawberry's ValidationCache.
+    class Refuses(SchemaExtension):
+        def on_validate(self) -> Iterator[None]:
+            self.execution_context.pre_execution_errors = [GraphQLError("refused")]
+            yield
+
+    schema = strawberry.Schema(Query, extensions=[Refuses, ValidationCache])
+
+    result = schema.execute_sync("{ answer }")
+
+    assert result.data == {"answer": 42}
+
+
+def test_core_schema_is_graphql_cores_schema() -> None:
+    schema = strawberry.Schema(Query)
+
+    assert isinstance(core_schema(schema), GraphQLSchema)
+    assert core_schema(schema).query_type is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "operation_name", "allowed"),
+    [
+        ("mutation { touch }", None, {OperationType.QUERY}),
+        ("query A { answer }", "B", {OperationType.QUERY}),
+        ("", None, {OperationType.QUERY}),
+    ],
+    ids=["mutation-not-allowed", "unknown-operation-name", "no-query"],
+)
+def test_refused_before_execution_are_the_errors_strawberry_raises(
+    query: str, operation_name: str | None, allowed: set[OperationType]
+) -> None:
+    schema = strawberry.Schema(Query, Mutation)
+
+    with pytest.raises(REFUSED_BEFORE_EXECUTION):
+        schema.execute_sync(query, operation_name=operation_name, allowed_operation_types=allowed)
+
+
+def test_http_result_is_the_views_json_body() -> None:
+    schema = strawberry.Schema(Query)
+
+    assert http_result(schema.execute_sync("{ answer }")) == {"data": {"answer": 42}}
+    body = http_result(schema.execute_sync("{ nope }"))
+    assert body["data"] is None
+    assert body["errors"]

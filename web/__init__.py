@@ -1,0 +1,1 @@
+"""The HTTP transport: API Gateway requests (through Mangum) in, GraphQL answers out."""
