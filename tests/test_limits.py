@@ -329,10 +329,10 @@ def test_refused_request_is_logged_with_its_request_id(
     assert "None" not in refusals[0]
 
 
-def _readme_limits() -> dict[str, str]:
-    """The README's table of request limits: setting name -> documented default."""
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
-    table = readme.split("### Request limits", 1)[1].split("\n\n", 2)[2]
+def _documented_limits() -> dict[str, str]:
+    """docs/security.md's table of request limits: setting name -> documented default."""
+    page = (Path(__file__).parents[1] / "docs" / "security.md").read_text()
+    table = page.split("## Request limits", 1)[1].split("\n\n", 2)[2]
     documented = {}
     for row in table.split("\n\n")[0].splitlines()[2:]:
         _, default, setting, _ = (cell.strip() for cell in row.strip("|").split("|"))
@@ -342,8 +342,8 @@ def _readme_limits() -> dict[str, str]:
     return documented
 
 
-def test_defaults_are_the_ones_the_readme_documents(monkeypatch: pytest.MonkeyPatch) -> None:
-    documented = _readme_limits()
+def test_defaults_are_the_ones_the_docs_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    documented = _documented_limits()
     for name in documented:
         monkeypatch.delenv(name, raising=False)
 
