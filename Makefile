@@ -63,8 +63,11 @@ test: setup lint java dynamodb-local codegen-tools typescript-client graphiql ch
 
 # The benchmark (not part of `make test`, whose suite runs only its smoke mode):
 # prints every figure and writes bench/results.json. BENCH_ARGS=--smoke for a quick run.
+# docs/performance.md is generated from results.json, never edited by hand (a smoke run
+# writes no results, so the page stays as it was).
 bench: setup java dynamodb-local
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.report
 
 # ariadne-codegen, for the typed Python client: a venv of its own, since it needs a
 # graphql-core older than Strawberry's.
