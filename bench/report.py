@@ -92,7 +92,7 @@ Where one of these replaces something a library does, a record in
 [decisions/](decisions/README.md) says why, with its numbers, and when to revisit it:
 
 - JSON POSTs, nearly every request, are executed straight on the Strawberry schema by
-  `schema/app.py`, with the same extensions, context and response as Strawberry's HTTP view
+  `web/app.py`, with the same extensions, context and response as Strawberry's HTTP view
   (a test compares the two on data and on every kind of error). Strawberry's view and
   Starlette serve the rest (GET, GraphiQL, malformed bodies) and are imported on the first
   such request, so no cold start imports them
