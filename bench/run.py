@@ -158,7 +158,7 @@ def _ok(passed: bool) -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The figures as Markdown tables, as the README shows them."""
+    """The figures as Markdown tables, as docs/performance.md shows them."""
     judged = results["targets_met"]
     lines = [
         "Overhead (wall time, median [q1-q3] ms, interleaved, same DynamoDB Local) "

@@ -53,7 +53,7 @@ ABORTED = "Parsing aborted."
 
 @dataclass(frozen=True)
 class Limits:
-    """The most a single request may ask for; see the README's SECURITY section."""
+    """The most a single request may ask for; see docs/security.md."""
 
     max_depth: int
     max_aliases: int
