@@ -33,7 +33,6 @@ from tests.catalog import (
     walk,
 )
 from tests.client import ApiClient, Response
-from tests.conftest import use_endpoint
 from tests.faults import (
     SECRETS,
     FaultInjector,
@@ -44,6 +43,7 @@ from tests.faults import (
     silent_dynamodb,
     throttled,
 )
+from tests.functional.conftest import use_endpoint
 
 THROTTLES = ("ProvisionedThroughputExceededException", "ThrottlingException")
 # botocore's standard mode: the first attempt and two retries.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-COMMITTED_SCHEMA = Path(__file__).resolve().parents[2] / "schema.graphql"
+COMMITTED_SCHEMA = Path(__file__).resolve().parents[3] / "schema.graphql"
 
 
 def test_export_schema_matches_committed_schema_graphql_fails_when_it_drifts(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.conftest import REPO
+from tests.e2e.clients.conftest import REPO
 
 PROJECT = REPO / "clients" / "typescript"
 GENERATED = PROJECT / "src" / "generated"

@@ -13,7 +13,7 @@ from pynamodb.models import Model
 
 from models import MODELS, Category, Product
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 # Which environment variable tells the function each model's table.
 TABLE_VARIABLES: dict[str, type[Model]] = {

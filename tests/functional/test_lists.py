@@ -17,7 +17,7 @@ from tests.catalog import (
     walk,
 )
 from tests.client import ApiClient
-from tests.conftest import CallRecorder
+from tests.functional.conftest import CallRecorder
 
 NAMES = ["banana", "Apple", "cherry", "apple", "Äpfel", "ab", "abc", "Ab", "zed", "10 Pack"]
 

@@ -17,7 +17,7 @@ from tests.client import (
     drop_header,
     http_event,
 )
-from tests.conftest import CallRecorder
+from tests.functional.conftest import CallRecorder
 
 # The HTTP layer does not depend on the storage: moto only, both event formats.
 pytestmark = pytest.mark.parametrize("backend", ["moto"], indirect=True)

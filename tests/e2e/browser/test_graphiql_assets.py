@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 
 from cli.graphiql import CDN, NODE_MODULES, cdn_page, local_page
-from tests.cli.conftest import Served
 from tests.client import LambdaContext, load_event
+from tests.e2e.cli.conftest import Served
 
 ASSET = re.compile(r'(?:src|href)="([^"]+)"\s+integrity="(sha384-[^"]+)"')
 ANY_URL = re.compile(r'(?:src|href)="([^"]+)"')

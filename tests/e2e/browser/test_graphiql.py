@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.cli.conftest import Served
-from tests.clients.conftest import REPO
+from tests.e2e.cli.conftest import Served
+from tests.e2e.clients.conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:

@@ -13,7 +13,7 @@ from graphql import get_introspection_query
 from schema.root import build_schema, schema
 from settings import Settings, settings
 from tests.client import ApiClient, Response
-from tests.conftest import CallRecorder
+from tests.functional.conftest import CallRecorder
 
 # Pure validation needs one backend only: the handler on moto, through HTTP API v2.
 ON_MOTO = pytest.mark.parametrize("backend", ["moto"], indirect=True)
@@ -331,7 +331,7 @@ def test_refused_request_is_logged_with_its_request_id(
 
 def _documented_limits() -> dict[str, str]:
     """docs/security.md's table of request limits: setting name -> documented default."""
-    page = (Path(__file__).parents[1] / "docs" / "security.md").read_text()
+    page = (Path(__file__).parents[2] / "docs" / "security.md").read_text()
     table = page.split("## Request limits", 1)[1].split("\n\n", 2)[2]
     documented = {}
     for row in table.split("\n\n")[0].splitlines()[2:]:

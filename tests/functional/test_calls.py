@@ -17,8 +17,8 @@ from tests.catalog import (
     create_product,
 )
 from tests.client import ApiClient
-from tests.conftest import CallRecorder
-from tests.infra.conftest import dynamodb_actions, iam_actions_for_call
+from tests.e2e.infra.conftest import dynamodb_actions, iam_actions_for_call
+from tests.functional.conftest import CallRecorder
 
 PAGE_WITH_CATEGORIES = """
 query Page($first: Int!) {

@@ -12,7 +12,7 @@ from schema.compat import core_schema
 from schema.root import schema
 from schema.scalars import parse_datetime, parse_decimal, serialize_datetime
 
-CONTRACT = Path(__file__).parent / "contract.graphql"
+CONTRACT = Path(__file__).parents[1] / "contract.graphql"
 
 
 def test_schema_equals_the_published_contract() -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from tests.cli.conftest import Served, cli_env
+from tests.e2e.cli.conftest import Served, cli_env
 
 T = TypeVar("T")
 CLIENTS = 50

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Served
-from tests.clients.conftest import REPO
+from tests.e2e.cli.conftest import Served
+from tests.e2e.clients.conftest import REPO
 
 CODEGEN = REPO / "build" / "venv-codegen" / "bin" / "ariadne-codegen"
 PACKAGE = REPO / "clients" / "python" / "catalog_client"

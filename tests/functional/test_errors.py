@@ -13,7 +13,7 @@ from schema.root import build_schema, schema
 from settings import Settings, settings
 from tests.catalog import GET_PRODUCT, LIST_PRODUCTS, UPSERT_PRODUCT, create_product
 from tests.client import ApiClient, http_event
-from tests.conftest import use_endpoint
+from tests.functional.conftest import use_endpoint
 
 
 def test_syntax_error_is_graphql_parse_failed(api: ApiClient) -> None:

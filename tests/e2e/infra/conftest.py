@@ -12,7 +12,7 @@ from samtranslator.translator.managed_policy_translator import ManagedPolicyLoad
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO / "infra" / "template.yaml"
 ACTIONS_FILE = REPO / "infra" / "dynamodb_actions.txt"
 REGION = "us-east-1"
