@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bench.events import LambdaContext, load_event
 from cli.dynamodb_local import LocalDynamoDB
-from tests.client import LambdaContext, load_event
 
 CATEGORIES = 5
 PRODUCTS = 200

@@ -1,17 +1,14 @@
-"""Calls `handler.handler` the way API Gateway does, with the recorded events."""
+"""Calls `handler.handler` the way API Gateway does, with the recorded events (bench/events.py)."""
 
 from __future__ import annotations
 
-import copy
 import json
-import uuid
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-EVENTS = Path(__file__).parent / "events"
+from bench.events import LambdaContext, load_event
+
 FORMATS = ("http-v2", "rest-v1")
 # The contract's codes: every error the handler returns must carry one of them.
 ERROR_CODES = frozenset(
@@ -36,17 +33,6 @@ def assert_coded(body: dict[str, Any]) -> list[str]:
     return codes  # type: ignore[return-value]
 
 
-@cache
-def _template(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / f"{name}.json").read_text())  # type: ignore[no-any-return]
-
-
-def load_event(api: str, *, admin_route: bool = False) -> dict[str, Any]:
-    """A fresh copy of a recorded API Gateway event for the given API and route."""
-    name = {"http-v2": "http_api_v2", "rest-v1": "rest_api_v1"}[api]
-    return copy.deepcopy(_template(name + ("_admin" if admin_route else "")))
-
-
 def set_groups(event: dict[str, Any], groups: Any) -> None:
     """Replace the authorizer's `cognito:groups` claim (None removes the claims)."""
     authorizer = event["requestContext"]["authorizer"]
@@ -55,15 +41,6 @@ def set_groups(event: dict[str, Any], groups: Any) -> None:
         event["requestContext"].pop("authorizer")
     else:
         claims["cognito:groups"] = groups
-
-
-@dataclass
-class LambdaContext:
-    """What the Lambda runtime passes as `context`: only what Mangum reads."""
-
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    function_name: str = "catalog-api"
-    memory_limit_in_mb: int = 512
 
 
 @dataclass
