@@ -82,7 +82,7 @@ def import_profile(top: int = 10) -> list[dict[str, Any]]:
         capture_output=True,
         text=True,
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in result.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s+)(\S+)", line)
         if match:

@@ -47,7 +47,7 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
     from schema.root import schema
 
     bare_schema = graphql.build_schema(schema.as_str())
-    queries = [
+    queries: list[tuple[str, str, dict[str, Any]]] = [
         ("get product", GET_PRODUCT, {"id": workload.products[7]}),
         (
             "products page of 100 + category { name }",

@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
+
 EVENTS = Path(__file__).resolve().parents[1] / "tests" / "events"
 
 
@@ -30,8 +32,18 @@ def load_event(api: str, *, admin_route: bool = False) -> dict[str, Any]:
 
 @dataclass
 class LambdaContext:
-    """What the Lambda runtime passes as `context`: only what Mangum reads."""
+    """What the Lambda runtime passes as `context`: every attribute Mangum's type names."""
 
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     function_name: str = "catalog-api"
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:catalog-api"
     memory_limit_in_mb: int = 512
+    log_group_name: str = "/aws/lambda/catalog-api"
+    log_stream_name: str = "2026/01/01/[$LATEST]0123456789abcdef"
+    identity: LambdaCognitoIdentity | None = None
+    client_context: LambdaMobileClientContext | None = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        """The whole timeout of infra/template.yaml's function: the clock never runs here."""
+        return 20_000
