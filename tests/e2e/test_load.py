@@ -186,7 +186,8 @@ async def read_back(
                 "/admin/graphql", json={"query": query, "variables": variables}
             )
             body = response.json()
-            assert response.status_code == 200 and not body.get("errors"), body
+            assert response.status_code == 200, body
+            assert not body.get("errors"), body
             return body["data"]
 
         for client in clients:

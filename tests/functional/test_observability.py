@@ -73,7 +73,8 @@ def test_request_log_line_has_route_operation_duration_and_dynamodb_calls(
     assert log["operation_name"] == "Page"
     assert log["operation_type"] == "query"
     assert log["variable_names"] == ["id"]
-    assert isinstance(log["duration_ms"], float) and log["duration_ms"] > 0
+    assert isinstance(log["duration_ms"], float)
+    assert log["duration_ms"] > 0
     assert log["dynamodb_calls"] == sum(log["dynamodb_operations"].values()) >= 2
     assert set(log["dynamodb_operations"]) <= {"GetItem", "Query", "BatchGetItem"}
     assert log["consumed_capacity_units"] > 0
@@ -158,7 +159,9 @@ def test_request_metrics_count_the_request_and_its_latency_per_operation(
     dimensions = {"service": "catalog-api", "route": "public", "operation": "Get"}
     assert metrics["Requests"] == [(1, "Count", "CatalogAPI", dimensions)]
     ((latency, unit, _, latency_dimensions),) = metrics["Latency"]
-    assert unit == "Milliseconds" and latency > 0 and latency_dimensions == dimensions
+    assert unit == "Milliseconds"
+    assert latency > 0
+    assert latency_dimensions == dimensions
     assert "Errors" not in metrics
 
 

@@ -87,13 +87,16 @@ def test_product_page_returns_typed_product(public: Client) -> None:
         Decimal("129.99"),
         "USD",
     )
-    assert isinstance(product.updated_at, datetime) and product.updated_at.tzinfo is not None
-    assert product.category is not None and product.category.name == "Shoes"
+    assert isinstance(product.updated_at, datetime)
+    assert product.updated_at.tzinfo is not None
+    assert product.category is not None
+    assert product.category.name == "Shoes"
 
 
 def test_category_page_pages_through_products(public: Client) -> None:
     first = public.category_page(id="cat-shoes", first=2).category
-    assert first is not None and first.products.page_info.has_next_page
+    assert first is not None
+    assert first.products.page_info.has_next_page
     after = first.products.page_info.end_cursor
 
     second = public.category_page(id="cat-shoes", first=100, after=after).category

@@ -87,4 +87,5 @@ def test_typescript_types_reject_a_decimal_used_as_a_number(tmp_path: Path) -> N
 
     # THEN tsc refuses it, at that line
     assert result.returncode != 0
-    assert "misuse.ts(3," in result.stdout and "TS2322" in result.stdout, result.stdout
+    assert "misuse.ts(3," in result.stdout, result.stdout
+    assert "TS2322" in result.stdout, result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +99,7 @@ def resources(transformed: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def recorded_dynamodb_actions(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
+def recorded_dynamodb_actions(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     """Collects the IAM actions of every DynamoDB call made while the test runs."""
     from botocore.client import BaseClient
 
@@ -113,4 +112,4 @@ def recorded_dynamodb_actions(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[s
         return make_api_call(client, operation, params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)
-    yield recorded
+    return recorded
