@@ -1,0 +1,186 @@
+"""Measuring a document against the request limits (depth, aliases, directives, cost).
+
+Only the document, the variables, the limits and the assembled schema's types: no storage.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from graphql import parse
+
+from schema.limits import Limits, measure_limits
+from schema.root import schema
+
+# The schema's graphql-core form, with the fields' default page sizes (schema.graphql
+# built alone would have none).
+CONTRACT = schema._schema
+# Every measure is over -1, so every one is reported with its value.
+ZERO = Limits(max_depth=-1, max_aliases=-1, max_directives=-1, max_tokens=1000, max_cost=-1)
+DEFAULTS = Limits(max_depth=8, max_aliases=15, max_directives=50, max_tokens=1000, max_cost=5000)
+MEASURED = re.compile(r"\((depth|aliases|directives|cost): (\d+)\)\.$")
+
+
+def measure(query: str, variables: dict[str, Any] | None = None) -> dict[str, int]:
+    """What each limit measured of the document's only operation, from its messages."""
+    errors, _ = measure_limits(ZERO, CONTRACT, parse(query), variables or {})
+    found = [MEASURED.search(error.message) for error in errors]
+    return {match[1]: int(match[2]) for match in found if match}
+
+
+def refusals(query: str, variables: dict[str, Any] | None = None) -> list[str]:
+    errors, _ = measure_limits(DEFAULTS, CONTRACT, parse(query), variables or {})
+    assert all(error.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"} for error in errors)
+    return [error.message for error in errors]
+
+
+def test_measure_counts_depth_from_the_top_level_field() -> None:
+    assert measure("{ products { edges { node { name } } } }")["depth"] == 4
+
+
+def test_measure_fragments_add_no_depth_of_their_own() -> None:
+    inline = measure("{ products { edges { node { ... on Product { name } } } } }")
+    spread = measure(
+        "{ products { ...Page } } fragment Page on ProductConnection { edges { node { name } } }"
+    )
+
+    assert inline["depth"] == spread["depth"] == 4
+
+
+def test_measure_counts_aliases_each_time_a_fragment_is_spread() -> None:
+    query = """
+    { a: products { ...Named } b: products { ...Named } }
+    fragment Named on ProductConnection { edges { node { title: name } } }
+    """
+
+    assert measure(query)["aliases"] == 4
+
+
+def test_measure_counts_directives_on_operations_fields_and_fragments() -> None:
+    query = """
+    query Q @skip(if: false) {
+      products @include(if: true) { ...Page @skip(if: false) }
+    }
+    fragment Page on ProductConnection {
+      edges { ... on ProductEdge @include(if: true) { cursor } }
+    }
+    """
+
+    assert measure(query)["directives"] == 4
+
+
+def test_measure_cost_multiplies_what_a_page_selects_by_its_size() -> None:
+    # products = 1 + 2 * (edges = 1 + cursor 1): 5.
+    assert measure("{ products(first: 2) { edges { cursor } } }")["cost"] == 5
+
+
+def test_measure_page_size_is_the_variables_value() -> None:
+    query = "query($n: Int!) { products(first: $n) { edges { cursor } } }"
+
+    assert measure(query, {"n": 3})["cost"] == 1 + 3 * 2
+
+
+def test_measure_page_size_falls_back_to_the_variables_default() -> None:
+    query = "query($n: Int! = 4) { products(first: $n) { edges { cursor } } }"
+
+    assert measure(query)["cost"] == 1 + 4 * 2
+
+
+def test_measure_page_size_falls_back_to_the_fields_default() -> None:
+    assert measure("{ products { edges { cursor } } }")["cost"] == 1 + 20 * 2
+
+
+@pytest.mark.parametrize("value", [None, 101, -1, "10", True])
+def test_measure_unknown_or_out_of_range_page_counts_as_the_largest(value: Any) -> None:
+    query = "query($n: Int) { products(first: $n) { edges { cursor } } }"
+
+    assert measure(query, {"n": value})["cost"] == 1 + 100 * 2
+
+
+def test_measure_depends_only_on_the_variables_given_as_page_sizes() -> None:
+    query = """
+    query($n: Int!, $m: Int!, $id: ID!) {
+      products(first: $n) { edges { cursor } }
+      category(id: $id) { products(first: $m) { edges { cursor } } }
+    }
+    """
+
+    _, page_variables = measure_limits(DEFAULTS, CONTRACT, parse(query), {"n": 1, "id": "c"})
+
+    assert page_variables == frozenset({"n", "m"})
+
+
+def test_measure_introspection_field_is_exempt_but_counted_once() -> None:
+    deep = "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }"
+
+    measured = measure(deep)
+
+    assert (measured["depth"], measured["cost"]) == (1, 1)
+
+
+def test_measure_alias_named_like_introspection_is_measured() -> None:
+    assert measure("{ __schema: products { edges { node { name } } } }")["depth"] == 4
+
+
+def test_measure_fragment_cycle_is_left_to_validation() -> None:
+    query = """
+    { products { edges { node { ...A } } } }
+    fragment A on Product { name ...B }
+    fragment B on Product { id ...A }
+    """
+
+    assert measure(query)["depth"] == 4
+
+
+def test_limits_within_every_default_give_no_errors() -> None:
+    query = (
+        "{ categories { edges { node { products { edges { node { category { name } } } } } } } }"
+    )
+
+    assert refusals(query) == []
+
+
+def test_limits_over_depth_name_the_limit_and_the_measure() -> None:
+    query = """
+    { products { edges { node { category {
+        products { edges { node { category { name } } } }
+    } } } } }
+    """
+
+    assert refusals(query) == ["The operation exceeds the maximum depth of 8 (depth: 9)."]
+
+
+def test_limits_name_the_operation_over_them() -> None:
+    aliases = " ".join(f"a{i}: __typename" for i in range(16))
+
+    assert refusals(f"query Wide {{ {aliases} }}") == [
+        "Operation 'Wide' exceeds the maximum aliases of 15 (aliases: 16)."
+    ]
+
+
+def test_limits_report_every_limit_an_operation_is_over() -> None:
+    query = """
+    query Big { categories(first: 100) { edges { node { products(first: 100) {
+      edges { node { category { products { edges { node { name } } } } } }
+    } } } } }
+    """
+
+    messages = refusals(query)
+
+    assert [message.split(" of ")[0] for message in messages] == [
+        "Operation 'Big' exceeds the maximum depth",
+        "Operation 'Big' exceeds the maximum cost",
+    ]
+
+
+def test_limits_measure_each_operation_of_a_document() -> None:
+    query = """
+    query Small { products(first: 1) { edges { cursor } } }
+    query Large { categories(first: 60) { edges { node { products(first: 60) {
+      edges { cursor }
+    } } } } }
+    """
+
+    assert refusals(query) == ["Operation 'Large' exceeds the maximum cost of 5000 (cost: 7381)."]

@@ -1,0 +1,127 @@
+"""Cursors and the merge of sorted partitions into pages, without storage."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from resolvers.errors import BadUserInput
+from resolvers.pagination import decode_cursor, encode_cursor, paginate
+
+
+@dataclass(frozen=True)
+class Listed:
+    sort_key: str
+
+
+def partition(*keys: str, asked: list[int] | None = None) -> Callable[[int], Iterator[Listed]]:
+    """A sorted partition as the list indexes are, recording how many items each query asked."""
+
+    def query(limit: int) -> Iterator[Listed]:
+        if asked is not None:
+            asked.append(limit)
+        return iter([Listed(key) for key in keys][:limit])
+
+    return query
+
+
+def test_cursor_round_trips_to_its_sort_key() -> None:
+    cursor = encode_cursor("products", "running shoes#p-1")
+
+    assert decode_cursor("products", cursor) == "running shoes#p-1"
+
+
+def test_cursor_is_url_safe_without_padding() -> None:
+    cursor = encode_cursor("products", "ä/?+=" * 5)
+
+    assert set(cursor) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def test_cursor_absent_means_the_first_page() -> None:
+    assert decode_cursor("products", None) is None
+
+
+def test_cursor_of_another_list_is_bad_user_input() -> None:
+    cursor = encode_cursor("categories", "shoes#c-1")
+
+    with pytest.raises(BadUserInput, match="after is not a valid cursor for this list"):
+        decode_cursor("products", cursor)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not base64!",
+        "////",
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+        base64.urlsafe_b64encode(b"v0:products:shoes#p-1").decode(),
+        base64.urlsafe_b64encode(b"v1:products:").decode(),
+        base64.urlsafe_b64encode(b"v1products").decode(),
+    ],
+)
+def test_cursor_not_ours_is_bad_user_input(cursor: str) -> None:
+    with pytest.raises(BadUserInput) as refused:
+        decode_cursor("products", cursor)
+
+    assert refused.value.code == "BAD_USER_INPUT"
+
+
+def test_paginate_merges_partitions_in_sort_key_order() -> None:
+    page = paginate("products", 4, [partition("a", "d", "e"), partition("b", "c", "f")])
+
+    assert [item.sort_key for _, item in page.items] == ["a", "b", "c", "d"]
+    assert page.has_next_page
+
+
+def test_paginate_last_page_has_no_next_page() -> None:
+    page = paginate("products", 5, [partition("a", "c"), partition("b")])
+
+    assert [item.sort_key for _, item in page.items] == ["a", "b", "c"]
+    assert not page.has_next_page
+
+
+def test_paginate_exactly_full_page_has_no_next_page() -> None:
+    page = paginate("products", 2, [partition("a", "b")])
+
+    assert len(page.items) == 2
+    assert not page.has_next_page
+
+
+def test_paginate_asks_each_partition_for_one_more_than_the_page() -> None:
+    asked: list[int] = []
+
+    paginate("products", 3, [partition("a", asked=asked), partition("b", asked=asked)])
+
+    assert asked == [4, 4]
+
+
+def test_paginate_cursors_point_after_each_item() -> None:
+    page = paginate("products", 2, [partition("a", "b", "c")])
+
+    assert [decode_cursor("products", cursor) for cursor, _ in page.items] == ["a", "b"]
+    assert page.end_cursor == page.items[-1][0]
+
+
+def test_paginate_next_page_starts_after_the_end_cursor() -> None:
+    keys = ["a", "b", "c", "d", "e"]
+
+    def after(cursor: str | None) -> Callable[[int], Iterator[Listed]]:
+        start = decode_cursor("products", cursor)
+        return partition(*[key for key in keys if start is None or key > start])
+
+    first = paginate("products", 2, [after(None)])
+    second = paginate("products", 2, [after(first.end_cursor)])
+
+    assert [item.sort_key for _, item in second.items] == ["c", "d"]
+
+
+def test_paginate_empty_list_has_no_end_cursor() -> None:
+    page = paginate("products", 20, [partition()])
+
+    assert page.items == []
+    assert page.end_cursor is None
+    assert not page.has_next_page
