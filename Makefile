@@ -1,4 +1,5 @@
-# The two commands of the README: `make serve` and `make test`. Each sets up what it needs.
+# The two commands of the README: `make serve` and `make test` (`make check` is the fast
+# loop). Each sets up what it needs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +15,7 @@ UV := $(UV_VENV)/bin/uv
 UV_STAMP := $(UV_VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: serve test bench lint setup dynamodb-local java clean package lock test-min-botocore \
+.PHONY: serve test check bench lint setup dynamodb-local java clean package lock test-min-botocore \
 	codegen-tools typescript-client clients graphiql chromium
 
 $(UV_STAMP):
@@ -69,6 +70,10 @@ chromium:
 
 serve: setup dynamodb-local graphiql
 	$(BIN)/catalog serve
+
+# The edit-test loop: lint and the unit tier, which needs no database, Java or npm.
+check: lint
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

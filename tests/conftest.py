@@ -1,8 +1,11 @@
-"""Set for every tier: fake AWS credentials and region, so no test ever reaches AWS."""
+"""For every tier: fake AWS credentials and region, and each test marked with its tier."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import pytest
 
 # Fake credentials and region, set before anything reads them (as PynamoDB's own
 # test settings do); no test ever reaches AWS.
@@ -15,3 +18,13 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_PROFILE", None)
+
+TESTS = Path(__file__).parent
+TIERS = frozenset({"unit", "functional", "e2e"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = item.path.relative_to(TESTS).parts[0]
+        if tier in TIERS:
+            item.add_marker(tier)

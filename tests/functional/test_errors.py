@@ -83,7 +83,7 @@ def test_dynamodb_unreachable_is_service_unavailable(api: ApiClient) -> None:
     write = api.admin(UPSERT_PRODUCT, {"input": {"name": "N", "price": "1"}})
 
     # A refused connection is retried like any connection error, and still fails
-    # well within the 10 s bound (tests/test_faults.py has the silent peers).
+    # well within the 10 s bound (test_faults.py has the silent peers).
     assert elapsed < 10
     assert response.codes == ["SERVICE_UNAVAILABLE"]
     assert write.codes == ["SERVICE_UNAVAILABLE"]

@@ -1,5 +1,5 @@
 // How a frontend uses the generated types: each call's variables and result are
-// checked against the schema. `tsc --noEmit` (tests/clients) type-checks this file.
+// checked against the schema. `tsc --noEmit` (tests/e2e/clients) type-checks this file.
 import type {
   CategoryPageQuery,
   CategoryPageQueryVariables,
