@@ -13,6 +13,9 @@ from pynamodb.exceptions import PynamoDBException
 # Each command imports what reads the settings only when it runs: `serve` may first
 # have to start a local DynamoDB and point the settings at it.
 
+# What `serve` needs beyond the Lambda's own dependencies: pyproject's `local` extra.
+LOCAL_EXTRA = frozenset({"uvicorn", "moto"})
+
 
 def create_tables(_args: argparse.Namespace) -> int:
     from cli.tables import create_tables
@@ -46,9 +49,22 @@ def export_schema(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from cli.serve import serve
+    # After a plain `pip install .` the extra is missing: uvicorn fails the import, moto
+    # only the fallback when DynamoDB Local cannot run. One line, not a traceback.
+    try:
+        from cli.serve import serve
 
-    return serve(args.host, args.port)
+        return serve(args.host, args.port)
+    except ModuleNotFoundError as error:
+        package = (error.name or "").partition(".")[0]
+        if package not in LOCAL_EXTRA:
+            raise
+        print(
+            f"catalog serve: {package} is not installed; it comes with the local extra: "
+            "pip install 'catalog-api[local]'",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def parser() -> argparse.ArgumentParser:
