@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from schema.compat import core_schema
 from schema.limits import Limits, measure_limits
 from schema.root import schema
 
 # The schema's graphql-core form, with the fields' default page sizes (schema.graphql
 # built alone would have none).
-CONTRACT = schema._schema
+CONTRACT = core_schema(schema)
 # Every measure is over -1, so every one is reported with its value.
-ZERO = Limits(max_depth=-1, max_aliases=-1, max_directives=-1, max_tokens=1000, max_cost=-1)
-DEFAULTS = Limits(max_depth=8, max_aliases=15, max_directives=50, max_tokens=1000, max_cost=5000)
+ZERO = Limits(max_depth=-1, max_aliases=-1, max_directives=-1, max_cost=-1)
+DEFAULTS = Limits(max_depth=8, max_aliases=15, max_directives=50, max_cost=5000)
 MEASURED = re.compile(r"\((depth|aliases|directives|cost): (\d+)\)\.$")
 
 

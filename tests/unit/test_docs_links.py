@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOP_LEVEL = ("README.md", "SECURITY.md", "CONTRIBUTING.md")
 PAGES = sorted([*(ROOT / name for name in TOP_LEVEL), *(ROOT / "docs").rglob("*.md")])
 # [text](target) outside code; images and reference-style links are not used here.
