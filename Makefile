@@ -6,26 +6,23 @@ BIN := $(VENV)/bin
 DDB_LOCAL := cli/dynamodb-local
 DDB_STAMP := $(DDB_LOCAL)/node_modules/.installed
 VENV_STAMP := $(VENV)/.installed
-# uv installs the dev environment exactly as uv.lock pins it (what CI tested). It is
-# bootstrapped from PyPI into a venv of its own, so a machine needs only python3;
-# uv never downloads an interpreter here, it uses $(PYTHON).
+# uv installs the dev environment exactly as uv.lock pins it (what CI tested). pip
+# bootstraps it from PyPI into .venv, so a machine needs only python3, and uv.lock pins
+# it there too (the dev extra), so `uv sync` keeps it. uv never downloads an interpreter.
 UV_VERSION := 0.13.9
-UV_VENV := build/venv-uv
-UV := $(UV_VENV)/bin/uv
-UV_STAMP := $(UV_VENV)/.installed
+UV := $(BIN)/uv
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: serve test check bench lint setup dynamodb-local java clean package lock test-min-botocore \
 	codegen-tools typescript-client clients graphiql chromium
 
-$(UV_STAMP):
-	$(PYTHON) -m venv $(UV_VENV)
-	$(UV_VENV)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
-	touch $@
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
 
 # --locked fails if uv.lock no longer matches pyproject.toml: run `make lock`.
-$(VENV_STAMP): $(UV_STAMP) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(VENV) $(UV) sync --quiet --locked --extra dev --python $(PYTHON)
+$(VENV_STAMP): $(UV) pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(VENV) $(UV) sync --quiet --locked --extra dev
 	touch $@
 
 setup: $(VENV_STAMP)
@@ -125,7 +122,7 @@ package: setup
 
 # Re-pins uv.lock (the dev environment) and infra/requirements-lambda.txt (the Lambda's)
 # after pyproject.toml's dependencies change; `uv lock --upgrade` moves every pin.
-lock: $(UV_STAMP)
+lock: $(UV)
 	$(UV) lock --python $(PYTHON)
 	$(MAKE) setup
 	$(BIN)/python infra/lock.py
@@ -137,7 +134,7 @@ MIN_VENV := build/venv-min-botocore
 # Everything else stays at uv.lock's pins; the AWS SDK's own packages (the ones the
 # Lambda runtime provides) are left free, as the old botocore needs older ones.
 MIN_CONSTRAINTS := build/min-botocore-constraints.txt
-test-min-botocore: $(UV_STAMP) java dynamodb-local
+test-min-botocore: $(UV) java dynamodb-local
 	rm -rf $(MIN_VENV)
 	$(UV) venv --quiet --python $(PYTHON) $(MIN_VENV)
 	$(UV) export --quiet --frozen --extra dev --no-emit-project --no-hashes --no-header \
