@@ -46,8 +46,11 @@ class Settings:
     max_body_bytes: int = 128 * 1024
     introspection: bool = True
     field_suggestions: bool = False
-    # Observability (web/observability.py): the EMF metrics' namespace, and X-Ray
-    # subsegments, off unless asked for: they need the function's active tracing.
+    # Observability (web/observability.py, with AWS Lambda Powertools): Powertools'
+    # own variables, with the project's older CATALOG_* names as their defaults. X-Ray
+    # subsegments are off unless asked for: they need the function's active tracing.
+    service_name: str = "catalog-api"
+    log_level: str = "INFO"
     metrics_namespace: str = "CatalogAPI"
     tracing: bool = False
 
@@ -68,8 +71,14 @@ class Settings:
             max_body_bytes=_positive("CATALOG_MAX_BODY_BYTES", cls.max_body_bytes),
             introspection=_flag("CATALOG_INTROSPECTION", cls.introspection),
             field_suggestions=_flag("CATALOG_FIELD_SUGGESTIONS", cls.field_suggestions),
-            metrics_namespace=_env("CATALOG_METRICS_NAMESPACE", cls.metrics_namespace),
-            tracing=_flag("CATALOG_TRACING", cls.tracing),
+            service_name=_env("POWERTOOLS_SERVICE_NAME", cls.service_name),
+            log_level=_env("POWERTOOLS_LOG_LEVEL", cls.log_level).upper(),
+            metrics_namespace=_env(
+                "POWERTOOLS_METRICS_NAMESPACE",
+                _env("CATALOG_METRICS_NAMESPACE", cls.metrics_namespace),
+            ),
+            tracing=_flag("CATALOG_TRACING", cls.tracing)
+            and not _flag("POWERTOOLS_TRACE_DISABLED", False),
         )
 
 

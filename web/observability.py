@@ -1,24 +1,25 @@
 """One JSON log line, CloudWatch EMF metrics and optional X-Ray subsegments per request.
 
-The formats are those of AWS Lambda Powertools (its Logger's keys, its Metrics' EMF
-documents), written with the standard library: Powertools itself would take the
-function's artifact past its 5 MB budget and cost the cold start its imports. Traces
-use the X-Ray SDK, imported only when `CATALOG_TRACING` is on.
+Written with AWS Lambda Powertools: its Logger (with its standard keys), its Metrics'
+EMF documents and, only when `settings.tracing` is on, its Tracer. The deployed
+function gets Powertools from AWS's managed layer (infra/template.yaml), so it costs
+the artifact nothing; tests and local runs install the same pinned version.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
 from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 
 from resolvers.storage import hook_dynamodb
 from schema.recorder import OperationRecord, current_operation
@@ -29,14 +30,33 @@ from web.routes import ADMIN_PATH
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-SERVICE = "catalog-api"
 # A request with one of these failed on our side, not the caller's: logged as an error.
 _SERVER_SIDE_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
 # Operation names are chosen by clients: a metric dimension takes only tame ones.
 _MAX_DIMENSION_LENGTH = 64
 _HOOK_ID = "catalog-observability"
 
-logger = logging.getLogger("catalog.request")
+
+class _StdoutHandler(logging.Handler):
+    """Write to whatever `sys.stdout` is now: Lambda sends stdout to CloudWatch Logs.
+
+    Powertools' default handler keeps the stream it found at import, which a test's
+    captured stdout (or anything else that swaps `sys.stdout`) would never see.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stdout.write(self.format(record) + "\n")
+        sys.stdout.flush()
+
+
+logger = Logger(
+    service=settings.service_name,
+    level=settings.log_level,
+    logger_handler=_StdoutHandler(),
+    utc=True,
+    use_rfc3339=True,
+)
+metrics = Metrics(namespace=settings.metrics_namespace, service=settings.service_name)
 
 
 @dataclass
@@ -58,8 +78,7 @@ class Observed:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        if settings.tracing:
-            _start_tracing()
+        self.tracer = _tracer() if settings.tracing else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,9 +102,9 @@ class Observed:
 
         started = time.perf_counter()
         try:
-            with _subsegment("GraphQL operation"):
+            with self._subsegment("GraphQL operation") as subsegment:
                 await self.app(scope, receive, send_and_note)
-                _annotate(record)
+                _annotate(subsegment, record)
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             _current.reset(token)
@@ -95,30 +114,29 @@ class Observed:
             _log(record, scope, response["status"], duration_ms, cold_start)
             _emit_metrics(record, duration_ms, cold_start)
 
+    def _subsegment(self, name: str) -> AbstractContextManager[Any]:
+        if self.tracer is None:
+            return nullcontext()
+        return self.tracer.provider.in_subsegment(name)
+
 
 def _log(
     record: RequestRecord, scope: Scope, status: int, duration_ms: float, cold_start: bool
 ) -> None:
+    """The request's log line: Powertools' keys (level, location, message, timestamp,
+    service, xray_trace_id) and the Lambda context's, then the request's own."""
     event: dict[str, Any] = scope.get("aws.event") or {}
-    lambda_context = scope.get("aws.context")
     request_context = event.get("requestContext") or {}
     operation = record.operation
-    failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(operation.error_codes)
-    level = logging.ERROR if failed else logging.INFO
-    line: dict[str, Any] = {
-        "level": logging.getLevelName(level),
-        "message": "request",
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "service": SERVICE,
-        "cold_start": cold_start,
-        "function_request_id": getattr(lambda_context, "aws_request_id", None),
+    fields: dict[str, Any] = {
+        **_lambda_context_keys(scope.get("aws.context"), cold_start),
         "api_request_id": request_context.get("requestId"),
         "route": record.route,
         "method": scope.get("method"),
         "status": status,
         "operation_name": operation.operation_name,
         "operation_type": operation.operation_type,
-        "variable_names": operation.variable_names,
+        "variable_names": _logged_variable_names(operation),
         "duration_ms": duration_ms,
         "dynamodb_calls": sum(record.dynamodb_calls.values()),
         "dynamodb_operations": dict(record.dynamodb_calls),
@@ -127,53 +145,64 @@ def _log(
     }
     if record.route == "admin":
         identity = identity_from_event(event)
-        line["caller_sub"] = identity.subject if identity else None
-    trace_id = _trace_id()
-    if trace_id:
-        line["xray_trace_id"] = trace_id
-    logger.log(level, json.dumps(line, default=str))
+        fields["caller_sub"] = identity.subject if identity else None
+    failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(operation.error_codes)
+    if failed:
+        logger.error("request", extra=fields)
+    else:
+        logger.info("request", extra=fields)
 
 
-def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -> None:
-    """CloudWatch Embedded Metric Format documents, one per set of dimensions."""
-    operation = record.operation
-    documents = [
-        _emf(
-            {"Requests": (1, "Count"), "Latency": (duration_ms, "Milliseconds")},
-            {
-                "service": SERVICE,
-                "route": record.route,
-                "operation": _dimension(operation.operation_name),
-            },
-        )
-    ]
-    for code, count in sorted(Counter(operation.error_codes).items()):
-        documents.append(_emf({"Errors": (count, "Count")}, {"service": SERVICE, "code": code}))
-    if cold_start:
-        documents.append(_emf({"ColdStart": (1, "Count")}, {"service": SERVICE}))
-    for document in documents:
-        _stdout(json.dumps(document))
+def _lambda_context_keys(context: Any, cold_start: bool) -> dict[str, Any]:
+    """The keys Powertools' `inject_lambda_context` adds, read from Mangum's scope.
 
-
-def _emf(metrics: dict[str, tuple[float, str]], dimensions: dict[str, str]) -> dict[str, Any]:
-    definitions = [{"Name": name, "Unit": unit} for name, (_, unit) in metrics.items()]
+    Read here rather than by decorating the handler, so `catalog serve` (no Lambda
+    context) logs the same line and one flag says cold start to the log and metric.
+    """
     return {
-        "_aws": {
-            "Timestamp": int(time.time() * 1000),
-            "CloudWatchMetrics": [
-                {
-                    "Namespace": settings.metrics_namespace,
-                    "Dimensions": [list(dimensions)],
-                    "Metrics": definitions,
-                }
-            ],
-        },
-        **dimensions,
-        **{name: value for name, (value, _) in metrics.items()},
+        "cold_start": cold_start,
+        "function_name": getattr(context, "function_name", None),
+        "function_memory_size": getattr(context, "memory_limit_in_mb", None),
+        "function_arn": getattr(context, "invoked_function_arn", None),
+        "function_request_id": getattr(context, "aws_request_id", None),
     }
 
 
-def _dimension(operation_name: str | None) -> str:
+def _logged_variable_names(operation: OperationRecord) -> list[str]:
+    """The variables' names only: their values may hold anything an admin typed."""
+    return operation.variable_names
+
+
+def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -> None:
+    """EMF documents, one per set of dimensions, each with the `service` dimension."""
+    operation = record.operation
+    metrics.add_dimension(name="route", value=record.route)
+    metrics.add_dimension(name="operation", value=_operation_dimension(operation.operation_name))
+    metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
+    metrics.flush_metrics()
+    for code, count in sorted(Counter(operation.error_codes).items()):
+        _count("Errors", count, code=code)
+    if cold_start:
+        # Powertools' capture_cold_start_metric would add a function_name dimension,
+        # making it another CloudWatch metric than the one dashboards and alarms know.
+        _count("ColdStart", 1)
+
+
+def _count(name: str, value: int, **dimensions: str) -> None:
+    """One Count metric in a document of its own, under `service` and `dimensions`."""
+    with single_metric(
+        name=name,
+        unit=MetricUnit.Count,
+        value=value,
+        namespace=settings.metrics_namespace,
+        default_dimensions={"service": settings.service_name, **dimensions},
+    ):
+        pass  # single_metric prints the document as the block ends
+
+
+def _operation_dimension(operation_name: str | None) -> str:
+    """The `operation` dimension: a client-chosen name, kept to a bounded set of values."""
     if not operation_name:
         return "anonymous"
     if len(operation_name) > _MAX_DIMENSION_LENGTH:
@@ -188,23 +217,6 @@ def _codes_in(body: bytes) -> list[str]:
         return [str(error["extensions"]["code"]) for error in errors]
     except (ValueError, AttributeError, KeyError, TypeError):
         return []
-
-
-class _StdoutHandler(logging.Handler):
-    """Write to whatever `sys.stdout` is now: Lambda sends stdout to CloudWatch Logs."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        _stdout(self.format(record))
-
-
-def _stdout(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-logger.addHandler(_StdoutHandler())
-logger.setLevel(logging.INFO)
-logger.propagate = False
 
 
 # DynamoDB calls: botocore's public event hooks on the models' clients.
@@ -222,30 +234,20 @@ def _after_call(**kwargs: Any) -> None:
             record.consumed_capacity += float(entry.get("CapacityUnits") or 0)
 
 
-# X-Ray: one subsegment per GraphQL operation, one per DynamoDB call (the SDK's
-# botocore patch), only with CATALOG_TRACING on.
-
-_recorder: Any = None
+# X-Ray: one subsegment per GraphQL operation, one per DynamoDB call (the X-Ray SDK's
+# botocore patch), only with tracing on.
 
 
-def _start_tracing() -> None:
-    global _recorder
-    from aws_xray_sdk.core import patch, xray_recorder
+def _tracer() -> Tracer:
+    """Powertools' Tracer, patching botocore alone (its default patches every library
+    the X-Ray SDK knows, PynamoDB included, which would trace each call twice).
 
-    patch(["botocore"])
-    _recorder = xray_recorder
-
-
-def _subsegment(name: str) -> AbstractContextManager[Any]:
-    if _recorder is None:
-        return nullcontext()
-    return _recorder.in_subsegment(name)  # type: ignore[no-any-return]
+    Only with tracing on: creating it imports the X-Ray SDK.
+    """
+    return Tracer(service=settings.service_name, patch_modules=["botocore"])
 
 
-def _annotate(record: RequestRecord) -> None:
-    if _recorder is None:
-        return
-    subsegment = _recorder.current_subsegment()
+def _annotate(subsegment: Any, record: RequestRecord) -> None:
     if subsegment is None:
         return
     operation = record.operation
@@ -253,13 +255,3 @@ def _annotate(record: RequestRecord) -> None:
     subsegment.put_annotation("operation_name", operation.operation_name or "")
     subsegment.put_annotation("operation_type", operation.operation_type or "")
     subsegment.put_annotation("error_codes", ",".join(operation.error_codes))
-
-
-def _trace_id() -> str | None:
-    """The invocation's trace, from the header Lambda sets, as Powertools' Logger does."""
-    header = os.environ.get("_X_AMZN_TRACE_ID", "")
-    for part in header.split(";"):
-        key, _, value = part.partition("=")
-        if key == "Root":
-            return value
-    return None
