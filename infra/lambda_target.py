@@ -27,6 +27,17 @@ PIP_TARGET_FLAGS = [
 # The runtime ships the AWS SDK; a bundled copy would shadow it and add ~25 MB.
 # These are boto3, botocore and the packages only they need.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "jmespath", "s3transfer", "urllib3"})
+# AWS's managed Powertools layer for python3.13 on arm64 (infra/template.yaml's
+# PowertoolsLayerVersion): the layer version, and the aws-lambda-powertools release it
+# holds, which pyproject.toml pins for tests and local runs. The pairing is Powertools'
+# own: "v3.4.1 was released now and it creates the layer version 6 in x86_64 and arm64"
+# (aws-powertools/powertools-lambda-python pull request #5869, docs/index.md). Raise both
+# together, from the pull request that documents the new layer version.
+POWERTOOLS_LAYER_VERSION = 6
+POWERTOOLS_VERSION = "3.4.1"
+# The layer is `aws-lambda-powertools[all]` less the AWS SDK (its layer_v3/docker/
+# Dockerfile): Powertools, and for its Tracer the X-Ray SDK and wrapt, are not bundled.
+LAYER_PROVIDED = frozenset({"aws-lambda-powertools", "aws-xray-sdk", "wrapt"})
 # The lowest botocore the code supports: pyproject's `botocore>=` bound, which
 # `make test-min-botocore` runs the suite against.
 MIN_BOTOCORE = "1.34.0"

@@ -2,7 +2,7 @@
 
 Resolves pyproject's [project] dependencies for python3.13 on manylinux arm64 with
 `pip install --dry-run --report`, and keeps every package but the AWS SDK the
-runtime provides. Run it through `make lock`.
+runtime provides and what AWS's Powertools layer provides. Run it through `make lock`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,23 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from lambda_target import LOCK, MIN_BOTOCORE, PIP_TARGET_FLAGS, REPO, RUNTIME_PROVIDED
+from lambda_target import (
+    LAYER_PROVIDED,
+    LOCK,
+    MIN_BOTOCORE,
+    PIP_TARGET_FLAGS,
+    POWERTOOLS_LAYER_VERSION,
+    REPO,
+    RUNTIME_PROVIDED,
+)
 
 HEADER = f"""\
 # The Lambda function's dependencies for python3.13 on arm64, pinned with hashes.
 # Written by `make lock` (infra/lock.py) from pyproject.toml's dependencies; do not edit.
 #
 # Not bundled, provided by the Lambda runtime: {", ".join(sorted(RUNTIME_PROVIDED))}.
+# Not bundled, provided by AWS's Powertools layer (version {POWERTOOLS_LAYER_VERSION}):
+# {", ".join(sorted(LAYER_PROVIDED))}.
 # The code needs botocore>={MIN_BOTOCORE}, the lowest version `make test-min-botocore`
 # runs the suite against; python3.13 came to Lambda in November 2024 with a later one.
 """
@@ -52,7 +62,7 @@ def main() -> None:
     lines = [HEADER]
     for item in sorted(resolved, key=lambda item: item["metadata"]["name"].lower()):
         name, version = item["metadata"]["name"], item["metadata"]["version"]
-        if name.lower() in RUNTIME_PROVIDED:
+        if name.lower() in RUNTIME_PROVIDED | LAYER_PROVIDED:
             continue
         digest = item["download_info"]["archive_info"]["hashes"]["sha256"]
         lines.append(f"{name}=={version} \\\n    --hash=sha256:{digest}\n")

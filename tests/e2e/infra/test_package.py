@@ -65,6 +65,8 @@ def test_package_holds_the_app_and_not_the_sdk(artifact: zipfile.ZipFile) -> Non
     tops = {name.split("/")[0] for name in names}
     assert set(APP_MODULES) <= names
     assert not tops & {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "cli", "tests"}
+    # What AWS's Powertools layer gives the function.
+    assert not tops & {"aws_lambda_powertools", "aws_xray_sdk", "wrapt"}
 
 
 def test_package_bundles_every_locked_dependency(artifact: zipfile.ZipFile) -> None:
@@ -102,18 +104,30 @@ def test_package_bytecode_is_unchecked_python_3_13(artifact: zipfile.ZipFile) ->
         assert int.from_bytes(header[4:8], "little") == 0b01, name  # hash-based, unchecked
 
 
-def test_lock_pins_every_runtime_dependency_but_the_sdk() -> None:
+def test_lock_pins_every_runtime_dependency_but_the_sdk_and_the_layer() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     pins = locked()
+    provided = lambda_target.RUNTIME_PROVIDED | lambda_target.LAYER_PROVIDED
     for line in project["dependencies"]:
         requirement = Requirement(line)
         name = requirement.name.lower()
-        if name in lambda_target.RUNTIME_PROVIDED:
+        if name in provided:
             assert name not in pins
         else:
             assert requirement.specifier.contains(pins[name]), (name, pins.get(name))
-    assert not set(pins) & lambda_target.RUNTIME_PROVIDED
+    assert not set(pins) & provided
     assert all("--hash=sha256:" in line for line in lambda_target.LOCK.read_text().split("==")[1:])
+
+
+def test_pyproject_pins_the_powertools_of_the_layer_version() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    (powertools,) = [
+        Requirement(d) for d in project["dependencies"] if d.startswith("aws-lambda-powertools")
+    ]
+    assert str(powertools.specifier) == f"=={lambda_target.POWERTOOLS_VERSION}"
+    assert f"Powertools layer (version {lambda_target.POWERTOOLS_LAYER_VERSION})" in (
+        lambda_target.LOCK.read_text()
+    )
 
 
 def test_lock_states_the_lowest_botocore_pyproject_allows() -> None:
@@ -127,9 +141,29 @@ def test_lock_states_the_lowest_botocore_pyproject_allows() -> None:
 def test_package_answers_graphql_on_python_3_13_with_lowest_botocore(
     build: Path, artifact: zipfile.ZipFile
 ) -> None:
-    # GIVEN the artifact unpacked as /var/task, and the lowest SDK as /var/runtime
-    task, runtime = build / "task", build / "runtime"
+    # GIVEN the artifact unpacked as /var/task, Powertools' layer (the pinned version,
+    # with its Tracer's dependencies and without the SDK) as /opt/python, and the lowest
+    # SDK as /var/runtime
+    task, layer, runtime = build / "task", build / "layer", build / "runtime"
     artifact.extractall(task)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(layer),
+            *lambda_target.PIP_TARGET_FLAGS,
+            f"aws-lambda-powertools=={lambda_target.POWERTOOLS_VERSION}",
+            "aws-xray-sdk",
+            "wrapt",
+        ],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run(
         [
             sys.executable,
@@ -178,7 +212,8 @@ def test_package_answers_graphql_on_python_3_13_with_lowest_botocore(
             lambda_target.target_python(),
             "-I",
             "-c",
-            f"import sys; sys.path[:0] = [{str(task)!r}, {str(runtime)!r}]; {script}",
+            f"import sys; sys.path[:0] = [{str(task)!r}, {str(layer)!r}, {str(runtime)!r}];"
+            f" {script}",
         ],
         capture_output=True,
         text=True,

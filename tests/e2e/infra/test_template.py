@@ -245,6 +245,23 @@ def test_function_runs_the_handler_on_python_3_13_arm64(resources: dict[str, Any
     assert 128 <= properties["MemorySize"] <= 10240
 
 
+def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    sys.path.insert(0, str(REPO / "infra"))
+    import lambda_target
+
+    _, function = only(resources, "AWS::Lambda::Function")
+    assert function["Properties"]["Layers"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
+            "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}"
+        }
+    ]
+    parameter = template["Parameters"]["PowertoolsLayerVersion"]
+    assert parameter["Default"] == lambda_target.POWERTOOLS_LAYER_VERSION
+
+
 def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) -> None:
     from models.base import BaseMeta
 
