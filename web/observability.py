@@ -176,6 +176,8 @@ def _logged_variable_names(operation: OperationRecord) -> list[str]:
 def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -> None:
     """EMF documents, one per set of dimensions, each with the `service` dimension."""
     operation = record.operation
+    # Metrics keeps one set of dimensions per process; with no await between adding
+    # and flushing, concurrent requests (`catalog serve`) cannot mix theirs.
     metrics.add_dimension(name="route", value=record.route)
     metrics.add_dimension(name="operation", value=_operation_dimension(operation.operation_name))
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
