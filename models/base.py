@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pynamodb.constants import NULL
@@ -16,12 +17,24 @@ M = TypeVar("M", bound=Model)
 # deleted one; an `includeDeleted` page merges the two partitions.
 LIVE = "LIVE"
 DELETED = "DELETED"
+# The sorted and filtered product lists (docs/lists.md) also split live items by
+# stock, so an `inStock` page reads one partition and never an item it would drop.
+IN_STOCK = f"{LIVE}#IN"
+OUT_OF_STOCK = f"{LIVE}#OUT"
 
 # Joins the case-folded name and the id in a sort key. Names may not contain control
 # characters, so this one sorts below every character a name can hold: "ab" < "abc".
 SORT_KEY_SEPARATOR = "\x1f"
-# A GSI sort key holds at most 1,024 bytes; the id (<= 64) and separator must fit.
-_MAX_NAME_KEY_BYTES = 900
+# A GSI sort key holds at most 1,024 bytes; the id (<= 64), a price (13 digits) and
+# two separators must fit beside the name.
+MAX_NAME_KEY_BYTES = 900
+MAX_KEY_BYTES = 1024
+# A price is below 1e9 with at most 4 decimals: in ten-thousandths it has at most 13
+# digits, so zero-padded to 13 the strings sort as the amounts do.
+PRICE_KEY_DIGITS = 13
+PRICE_PLACES = 4
+# How PynamoDB's UTCDateTimeAttribute stores a time: fixed width, so it sorts as text.
+CREATED_KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+0000"
 
 # Fail fast: a request must give up within 10 s, well inside API Gateway's 29 s.
 # One HTTP attempt lasts at most CONNECT + READ = 3 s. botocore's standard mode
@@ -45,15 +58,41 @@ WORST_CASE_SECONDS = (
 )
 
 
+def folded_name(name: str) -> str:
+    """A name as the list keys hold it: case-folded, cut to what a key can hold."""
+    return name.casefold().encode()[:MAX_NAME_KEY_BYTES].decode(errors="ignore")
+
+
 def sort_key(name: str, item_id: str) -> str:
     """The key that orders a list by name (case-insensitive), then by id."""
-    folded = name.casefold().encode()[:_MAX_NAME_KEY_BYTES].decode(errors="ignore")
-    return f"{folded}{SORT_KEY_SEPARATOR}{item_id}"
+    return f"{folded_name(name)}{SORT_KEY_SEPARATOR}{item_id}"
+
+
+def price_digits(price: Decimal) -> str:
+    """A price as fixed-width digits that sort as the amounts do."""
+    return f"{int(price.scaleb(PRICE_PLACES)):0{PRICE_KEY_DIGITS}d}"
+
+
+def price_key(price: Decimal, name: str, item_id: str) -> str:
+    """The key that orders a list by price, then name (case-insensitive), then id."""
+    return f"{price_digits(price)}{SORT_KEY_SEPARATOR}{sort_key(name, item_id)}"
+
+
+def created_key(created_at: datetime, item_id: str) -> str:
+    """The key that orders a list by creation time, then id."""
+    return f"{created_at.strftime(CREATED_KEY_FORMAT)}{SORT_KEY_SEPARATOR}{item_id}"
 
 
 def status(deleted_at: datetime | None) -> str:
     """The list-index partition an item belongs in."""
     return LIVE if deleted_at is None else DELETED
+
+
+def shelf(deleted_at: datetime | None, stock: int) -> str:
+    """The stock-aware list partition: in stock, out of stock, or deleted."""
+    if deleted_at is not None:
+        return DELETED
+    return IN_STOCK if stock > 0 else OUT_OF_STOCK
 
 
 class BaseMeta:

@@ -9,7 +9,15 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from models.attributes import DecimalAttribute
-from models.base import BaseMeta, from_raw_data, sort_key, status
+from models.base import (
+    BaseMeta,
+    created_key,
+    from_raw_data,
+    price_key,
+    shelf,
+    sort_key,
+    status,
+)
 from settings import settings
 
 
@@ -35,6 +43,72 @@ class ProductsByCategory(GlobalSecondaryIndex["Product"]):  # type: ignore[no-un
     sort_key = UnicodeAttribute(range_key=True)
 
 
+class ShelfByName(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
+    """All products of one shelf (in stock, out of stock, deleted) by name, then id."""
+
+    class Meta:
+        index_name = "shelf_by_name"
+        projection = AllProjection()
+
+    shelf = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+
+
+class ShelfByPrice(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
+    """All products of one shelf by price, then name, then id."""
+
+    class Meta:
+        index_name = "shelf_by_price"
+        projection = AllProjection()
+
+    shelf = UnicodeAttribute(hash_key=True)
+    price_key = UnicodeAttribute(range_key=True)
+
+
+class ShelfByCreated(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
+    """All products of one shelf by creation time, then id."""
+
+    class Meta:
+        index_name = "shelf_by_created"
+        projection = AllProjection()
+
+    shelf = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class CategoryShelfByName(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
+    """One category's products of one shelf by name, then id."""
+
+    class Meta:
+        index_name = "category_shelf_by_name"
+        projection = AllProjection()
+
+    category_shelf = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+
+
+class CategoryShelfByPrice(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
+    """One category's products of one shelf by price, then name, then id."""
+
+    class Meta:
+        index_name = "category_shelf_by_price"
+        projection = AllProjection()
+
+    category_shelf = UnicodeAttribute(hash_key=True)
+    price_key = UnicodeAttribute(range_key=True)
+
+
+class CategoryShelfByCreated(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
+    """One category's products of one shelf by creation time, then id."""
+
+    class Meta:
+        index_name = "category_shelf_by_created"
+        projection = AllProjection()
+
+    category_shelf = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
 class Product(Model):
     """A product of the catalog; `price` is an exact decimal."""
 
@@ -57,16 +131,33 @@ class Product(Model):
     sort_key = UnicodeAttribute()
     # "<category id>#<status>", absent without a category: keeps it out of the index.
     category_status = UnicodeAttribute(null=True)
+    # The stock-aware list keys (docs/lists.md). Null only on items an older release
+    # wrote, until `catalog migrate` derives them.
+    shelf = UnicodeAttribute(null=True)
+    price_key = UnicodeAttribute(null=True)
+    created_key = UnicodeAttribute(null=True)
+    # "<category id>#<shelf>", absent without a category.
+    category_shelf = UnicodeAttribute(null=True)
 
     by_name = ProductsByName()
     by_category = ProductsByCategory()
+    shelf_by_name = ShelfByName()
+    shelf_by_price = ShelfByPrice()
+    shelf_by_created = ShelfByCreated()
+    category_shelf_by_name = CategoryShelfByName()
+    category_shelf_by_price = CategoryShelfByPrice()
+    category_shelf_by_created = CategoryShelfByCreated()
 
     @classmethod
     def from_raw_data(cls, data: dict[str, Any]) -> Product:
         return from_raw_data(cls, data)
 
     def set_index_keys(self) -> None:
-        """Derive the list-index keys from the name, id, category and deletion."""
+        """Derive every list-index key from the name, price, stock, category and deletion."""
         self.status = status(self.deleted_at)
         self.sort_key = sort_key(self.name, self.id)
         self.category_status = f"{self.category_id}#{self.status}" if self.category_id else None
+        self.shelf = shelf(self.deleted_at, int(self.stock))
+        self.price_key = price_key(self.price, self.name, self.id)
+        self.created_key = created_key(self.created_at, self.id)
+        self.category_shelf = f"{self.category_id}#{self.shelf}" if self.category_id else None

@@ -1,4 +1,4 @@
-"""Cursor pagination over the name-ordered list indexes."""
+"""Cursor pagination over the sorted list indexes."""
 
 from __future__ import annotations
 
@@ -54,19 +54,24 @@ def paginate(
     kind: str,
     first: int,
     partitions: Iterable[Callable[[int], Iterator[T]]],
+    *,
+    key: str = "sort_key",
+    reverse: bool = False,
 ) -> Page[T]:
-    """Take `first` items in sort-key order from one or more sorted partitions.
+    """Take `first` items in the order of attribute `key` from sorted partitions.
 
-    Each partition is asked for `first + 1` items at most, so a page reads in
-    proportion to its size, and the extra item tells whether another page follows.
+    Each partition is asked for `first + 1` items at most (in descending order when
+    `reverse`), so a page reads in proportion to its size, and the extra item tells
+    whether another page follows.
     """
-    merged = heapq.merge(*(query(first + 1) for query in partitions), key=_sort_key)
+
+    def sort_key(item: Any) -> str:
+        return str(getattr(item, key))
+
+    queries = [query(first + 1) for query in partitions]
+    merged = heapq.merge(*queries, key=sort_key, reverse=reverse)
     items = [item for _, item in zip(range(first + 1), merged, strict=False)]
     return Page(
-        items=[(encode_cursor(kind, _sort_key(item)), item) for item in items[:first]],
+        items=[(encode_cursor(kind, sort_key(item)), item) for item in items[:first]],
         has_next_page=len(items) > first,
     )
-
-
-def _sort_key(item: Any) -> str:
-    return str(item.sort_key)

@@ -8,23 +8,26 @@ from typing import Any
 from ulid import ULID
 
 from models import Product
-from models.base import DELETED, LIVE
-from resolvers import validation
+from resolvers import product_lists, validation
 from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
-from resolvers.pagination import Page, decode_cursor, paginate
+from resolvers.pagination import Page
+from resolvers.product_lists import ProductFilter
 from resolvers.storage import (
     CountChange,
     ProductWrite,
     Raced,
     get,
     now,
-    translated_errors,
     update_live,
     with_retries,
 )
 
 KIND = "product"
 DEFAULTS: dict[str, Any] = {"currency": "USD", "stock": 0}
+# Fields the list keys are derived from together with other fields (a price key needs
+# the name, a shelf the deletion, a category shelf the stock): changing one needs the
+# stored item first, so one UpdateItem cannot do it.
+KEYED_FIELDS = frozenset({"name", "price", "stock", "category_id"})
 
 
 def get_product(product_id: str, *, include_deleted: bool = False) -> Product | None:
@@ -41,27 +44,20 @@ def list_products(
     *,
     category_id: str | None = None,
     include_deleted: bool = False,
+    sort: str = product_lists.NAME,
+    reverse: bool = False,
+    product_filter: ProductFilter | None = None,
 ) -> Page[Product]:
-    """A page of products ordered by name (case-insensitive), then id."""
+    """A page of products in the `sort` order (reversed when asked), narrowed by the filter."""
     validation.page_size(first)
-    start = decode_cursor(KIND, after)
-    statuses = (LIVE, DELETED) if include_deleted else (LIVE,)
-    if category_id is None:
-        index: Any = Product.by_name
-        keys = list(statuses)
-    else:
-        index = Product.by_category
-        keys = [f"{validation.item_id(category_id, 'categoryId')}#{s}" for s in statuses]
-
-    def partition(key: str) -> Any:
-        def query(limit: int) -> Any:
-            condition = Product.sort_key > start if start is not None else None
-            with translated_errors():
-                yield from index.query(key, range_key_condition=condition, limit=limit)
-
-        return query
-
-    return paginate(KIND, first, [partition(key) for key in keys])
+    spec = product_lists.list_spec(
+        sort,
+        reverse,
+        product_filter,
+        category_id=category_id,
+        include_deleted=include_deleted,
+    )
+    return product_lists.list_page(spec, first, after)
 
 
 def upsert_product(
@@ -74,7 +70,7 @@ def upsert_product(
             raise BadUserInput("expectedVersion needs the id of the product to update.")
         return _create(str(ULID()), changes, fresh=True)
     validation.item_id(product_id)
-    if "category_id" not in changes:
+    if not changes.keys() & KEYED_FIELDS:
         updated = update_live(Product, product_id, changes, expected_version)
         if updated is not None:
             return updated

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from models.base import PRICE_PLACES
 from resolvers.errors import BadUserInput
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -16,7 +17,7 @@ MAX_NAME = 200
 MAX_DESCRIPTION = 5000
 MAX_URL = 2048
 MAX_PRICE = Decimal(1_000_000_000)
-PRICE_PLACES = 4
+
 MAX_PAGE = 100
 
 
@@ -27,14 +28,15 @@ def item_id(value: str, field: str = "id") -> str:
     return value
 
 
-def name(value: Any) -> str:
+def name(value: Any, field: str = "name") -> str:
+    """A name (or the start of one, named `field`), trimmed."""
     if value is None:
-        raise BadUserInput("name cannot be null.")
+        raise BadUserInput(f"{field} cannot be null.")
     trimmed = str(value).strip()
     if not 1 <= len(trimmed) <= MAX_NAME:
-        raise BadUserInput(f"name must be 1-{MAX_NAME} characters after trimming.")
+        raise BadUserInput(f"{field} must be 1-{MAX_NAME} characters after trimming.")
     if any(unicodedata.category(char) == "Cc" for char in trimmed):
-        raise BadUserInput("name must not contain control characters.")
+        raise BadUserInput(f"{field} must not contain control characters.")
     return trimmed
 
 
@@ -44,17 +46,18 @@ def description(value: Any) -> str | None:
     return value  # type: ignore[no-any-return]
 
 
-def price(value: Any) -> Decimal:
+def price(value: Any, field: str = "price") -> Decimal:
+    """A price (or a bound of a price filter, named `field`): what DynamoDB stores."""
     if value is None:
-        raise BadUserInput("price cannot be null.")
+        raise BadUserInput(f"{field} cannot be null.")
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise BadUserInput('price must be an exact decimal such as "19.99".')
+        raise BadUserInput(f'{field} must be an exact decimal such as "19.99".')
     if not Decimal(0) <= value < MAX_PRICE:
-        raise BadUserInput("price must be at least 0 and less than 1000000000.")
+        raise BadUserInput(f"{field} must be at least 0 and less than 1000000000.")
     canonical = Decimal(format(value.normalize(), "f"))
     exponent = canonical.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PRICE_PLACES:
-        raise BadUserInput(f"price must have at most {PRICE_PLACES} decimal places.")
+        raise BadUserInput(f"{field} must have at most {PRICE_PLACES} decimal places.")
     # What DynamoDB stores and returns: "89.90" reads back as "89.9".
     return canonical
 

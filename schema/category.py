@@ -9,15 +9,28 @@ import strawberry
 from models import Category as CategoryModel
 from models import values
 from resolvers.pagination import Page
-from resolvers.products import list_products
 from schema.pagination import PageInfo
 from schema.product import ProductConnection
+from schema.product_list import SERVED, FilterArgument, ProductSortKey, product_page
 
 
 def resolve_products(
-    root: Category, first: int = 20, after: str | None = strawberry.UNSET
+    root: Category,
+    first: int = 20,
+    after: str | None = strawberry.UNSET,
+    sort_key: ProductSortKey = ProductSortKey.NAME,
+    reverse: bool = False,
+    filter_: FilterArgument = strawberry.UNSET,
 ) -> ProductConnection:
-    page = list_products(first, after or None, category_id=root.id)
+    page = product_page(
+        first,
+        after or None,
+        category_id=root.id,
+        include_deleted=False,
+        sort_key=sort_key,
+        reverse=reverse,
+        product_filter=filter_ or None,
+    )
     return ProductConnection.from_page(page, parent=root)
 
 
@@ -31,7 +44,8 @@ class Category:
     )
     products: ProductConnection = strawberry.field(
         resolver=resolve_products,
-        description="Live products of this category, ordered by name (case-insensitive), then id.",
+        description="Live products of this category in the sortKey order (reversed when "
+        "reverse is true), narrowed by filter." + SERVED,
     )
     created_at: datetime
     updated_at: datetime

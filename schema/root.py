@@ -38,6 +38,7 @@ from schema.product import (
     UpsertProductInput,
     present_fields,
 )
+from schema.product_list import SERVED, FilterArgument, ProductSortKey, product_page
 from schema.recorder import OperationRecorder
 from schema.scalars import SCALARS
 from settings import settings
@@ -64,7 +65,10 @@ class Query:
         model = products.get_product(id, include_deleted=include_deleted)
         return Product.from_model(model) if model else None
 
-    @strawberry.field(description="Ordered by name (case-insensitive), then id.")  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Products in the sortKey order (reversed when reverse is true), "
+        "narrowed by filter." + SERVED
+    )
     def products(
         self,
         info: CatalogInfo,
@@ -72,13 +76,19 @@ class Query:
         after: str | None = strawberry.UNSET,
         category_id: strawberry.ID | None = strawberry.UNSET,
         include_deleted: bool = False,
+        sort_key: ProductSortKey = ProductSortKey.NAME,
+        reverse: bool = False,
+        filter_: FilterArgument = strawberry.UNSET,
     ) -> ProductConnection:
         _admin_if(include_deleted, info)
-        page = products.list_products(
+        page = product_page(
             first,
             after or None,
             category_id=category_id or None,
             include_deleted=include_deleted,
+            sort_key=sort_key,
+            reverse=reverse,
+            product_filter=filter_ or None,
         )
         return ProductConnection.from_page(page)
 

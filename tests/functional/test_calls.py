@@ -104,15 +104,30 @@ def test_category_page_asking_products_for_their_category_reads_no_more(
     assert dynamodb_calls.calls == ["GetItem", "Query"]
 
 
-def test_product_update_without_category_change_is_one_update(
+def test_product_update_of_unlisted_fields_is_one_update(
     api: ApiClient, dynamodb_calls: CallRecorder
 ) -> None:
     product = create_product(api)
     dynamodb_calls.reset()
 
-    api.ok(UPSERT_PRODUCT, {"input": {"id": product["id"], "stock": 4, "name": "Renamed"}})
+    api.ok(
+        UPSERT_PRODUCT, {"input": {"id": product["id"], "description": "New", "currency": "EUR"}}
+    )
 
     assert dynamodb_calls.calls == ["UpdateItem"]
+
+
+def test_product_update_of_stock_price_or_name_reads_then_puts(
+    api: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    # The list keys combine these with other stored fields (docs/lists.md).
+    product = create_product(api)
+
+    for change in ({"stock": 4}, {"price": "2.50"}, {"name": "Renamed"}):
+        dynamodb_calls.reset()
+        api.ok(UPSERT_PRODUCT, {"input": {"id": product["id"], **change}})
+
+        assert dynamodb_calls.calls == ["GetItem", "PutItem"], change
 
 
 def test_product_create_in_category_is_one_transaction(

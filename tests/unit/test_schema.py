@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, lexicographic_sort_schema, print_schema
 
-from schema.compat import core_schema
 from schema.root import schema
 from schema.scalars import parse_datetime, parse_decimal, serialize_datetime
 
@@ -18,7 +17,9 @@ CONTRACT = Path(__file__).parents[1] / "contract.graphql"
 def test_schema_equals_the_published_contract() -> None:
     contract = build_schema(CONTRACT.read_text())
 
-    ours = print_schema(lexicographic_sort_schema(core_schema(schema)))
+    # Through our printed SDL: graphql-core's sorted copy of a schema cannot print the
+    # default of an enum argument whose values Strawberry maps to Python enum members.
+    ours = print_schema(lexicographic_sort_schema(build_schema(schema.as_str())))
 
     assert ours == print_schema(lexicographic_sort_schema(contract))
 
