@@ -36,6 +36,27 @@ def seed(_args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
+def migrate(args: argparse.Namespace) -> int:
+    from cli.migrate import MigrationReport, migrate
+
+    def progress(report: MigrationReport) -> None:
+        state = "done" if report.complete else f"resume with --resume-after {report.position}"
+        print(
+            f"examined {report.examined}, updated {report.updated}, "
+            f"changed meanwhile {report.raced}; {state}",
+            flush=True,
+        )
+
+    migrate(
+        rate=args.rate,
+        page_size=args.page_size,
+        resume_after=args.resume_after,
+        max_items=args.max_items,
+        progress=progress,
+    )
+    return 0
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from schema.root import schema
 
@@ -67,6 +88,13 @@ def serve(args: argparse.Namespace) -> int:
         return 1
 
 
+def _positive(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="catalog", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -80,6 +108,26 @@ def parser() -> argparse.ArgumentParser:
         "seed", help="write the sample catalog: 5 categories, 50 products (safe to rerun)"
     )
     command.set_defaults(run=seed)
+
+    command = commands.add_parser(
+        "migrate",
+        help="derive the list keys this release adds for products written before it "
+        "(idempotent, resumable, paced)",
+        description="Run after this release serves every request (docs/lists.md, "
+        "Upgrading). Prints its position as it goes; --resume-after continues there.",
+    )
+    command.add_argument(
+        "--rate",
+        type=_positive,
+        default=25.0,
+        help="products examined per second at most (default %(default)s)",
+    )
+    command.add_argument(
+        "--page-size", type=int, default=100, help="products per Scan page (default %(default)s)"
+    )
+    command.add_argument("--resume-after", help="the product id a previous run printed")
+    command.add_argument("--max-items", type=int, help="stop after examining this many")
+    command.set_defaults(run=migrate)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(
