@@ -36,6 +36,11 @@ UNAVAILABLE_CODES = frozenset(
 )
 # Why a transaction was cancelled, per item, when DynamoDB itself was the reason.
 UNAVAILABLE_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+# What DynamoDB answers a Query of an index that does not exist, or is still filling.
+INDEX_PENDING_MESSAGES = (
+    "does not have the specified index",
+    "Cannot read from backfilling global secondary index",
+)
 # DynamoDB refuses items over 400 KB; checked before writing, with room for rounding.
 MAX_ITEM_BYTES = 400 * 1024
 # A write that loses a race re-reads and tries again; contention this long is rare.
@@ -124,15 +129,31 @@ def is_unavailable(error: PynamoDBException) -> bool:
     return any(reason is not None and reason.code in UNAVAILABLE_REASONS for reason in reasons)
 
 
+def is_index_pending(error: PynamoDBException) -> bool:
+    """Whether a list index is missing or still filling: a stack in mid-upgrade.
+
+    docs/lists.md: a stack from before the sorted lists gains their indexes one
+    deployment at a time, and DynamoDB refuses reads of an index while it fills.
+    """
+    if response_code(error) != "ValidationException":
+        return False
+    message = str((_response(error).get("Error") or {}).get("Message", ""))
+    return any(part in message for part in INDEX_PENDING_MESSAGES)
+
+
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Turn DynamoDB throttling and unreachability into SERVICE_UNAVAILABLE."""
+    """Turn DynamoDB throttling, unreachability and pending indexes into SERVICE_UNAVAILABLE."""
     try:
         yield
     except PynamoDBException as error:
         if is_unavailable(error):
             raise ServiceUnavailable(
                 "The catalog store is busy or unreachable; try again shortly."
+            ) from error
+        if is_index_pending(error):
+            raise ServiceUnavailable(
+                "This list is not available yet: its index is being built; try again later."
             ) from error
         raise
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,47 @@ def template_definition(table: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def conditions(template: dict[str, Any], parameters: dict[str, str]) -> Callable[[str], bool]:
+    """Each condition's value for these parameters (the rest at their defaults)."""
+    given = {name: spec.get("Default") for name, spec in template["Parameters"].items()}
+    given.update(parameters)
+
+    def value(argument: Any) -> Any:
+        return given[argument["Ref"]] if isinstance(argument, dict) else argument
+
+    def evaluate(expression: dict[str, Any]) -> bool:
+        ((function, arguments),) = expression.items()
+        if function == "Condition":
+            return condition(arguments)
+        if function == "Fn::Equals":
+            return bool(str(value(arguments[0])) == str(value(arguments[1])))
+        if function == "Fn::Not":
+            return not evaluate(arguments[0])
+        if function == "Fn::And":
+            return all(evaluate(each) for each in arguments)
+        if function == "Fn::Or":
+            return any(evaluate(each) for each in arguments)
+        raise AssertionError(f"unexpected condition function {function}")
+
+    def condition(name: str) -> bool:
+        return evaluate(template["Conditions"][name])
+
+    return condition
+
+
+def resolved(value: Any, condition: Callable[[str], bool]) -> Any:
+    """`value` with its Fn::If chosen and its AWS::NoValue list entries dropped."""
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            name, then, otherwise = value["Fn::If"]
+            return resolved(then if condition(name) else otherwise, condition)
+        return {key: resolved(each, condition) for key, each in value.items()}
+    if isinstance(value, list):
+        items = [resolved(each, condition) for each in value]
+        return [each for each in items if each != {"Ref": "AWS::NoValue"}]
+    return value
+
+
 def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[str, Any]]:
     """The table resource whose name the function is given for this model."""
     _, function = only(resources, "AWS::Lambda::Function")
@@ -138,9 +181,40 @@ def test_transform_creates_every_model_table_and_nothing_else(resources: dict[st
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
-def test_table_definition_equals_model(resources: dict[str, Any], model: type[Model]) -> None:
+def test_table_definition_equals_model(
+    transformed: dict[str, Any], resources: dict[str, Any], model: type[Model]
+) -> None:
     _, table = table_of(resources, model)
-    assert template_definition(table) == model_definition(model)
+    definition = resolved(table, conditions(transformed, {}))
+    assert template_definition(definition) == model_definition(model)
+
+
+# The products table of the release before the sorted lists.
+PREVIOUS_PRODUCT_INDEXES = {"by_name", "by_category"}
+
+
+def test_list_indexes_steps_add_one_index_each(
+    transformed: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    # DynamoDB adds one global secondary index per table update, so a stack from
+    # before the sorted lists must reach the model's table one index per deployment.
+    _, table = table_of(resources, Product)
+    steps = [
+        template_definition(resolved(table, conditions(transformed, {"ListIndexes": str(n)})))
+        for n in range(7)
+    ]
+
+    assert set(steps[0]["global_indexes"]) == PREVIOUS_PRODUCT_INDEXES
+    assert steps[6] == model_definition(Product)
+    for before, after in itertools.pairwise(steps):
+        assert set(before["global_indexes"]) < set(after["global_indexes"])
+        assert len(after["global_indexes"]) == len(before["global_indexes"]) + 1
+    for step in steps:
+        # DynamoDB refuses an attribute definition that no key uses.
+        keys = {
+            name for index in step["global_indexes"].values() for name in index["keys"].values()
+        }
+        assert set(step["attributes"]) == keys | set(step["keys"].values())
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
