@@ -15,6 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import botocore.client
@@ -55,6 +56,24 @@ CREATE_PRODUCT = f"""mutation Create($input: UpsertProductInput!) {{
 UPDATE_PRODUCT = """mutation Update($input: UpsertProductInput!) {
   upsertProduct(input: $input) { id name stock updatedAt version }
 }"""
+STOREFRONT_PAGE = """query Storefront($id: ID!, $filter: ProductFilter) {
+  category(id: $id) {
+    id name productCount
+    products(first: 20, sortKey: PRICE, filter: $filter) {
+      edges { cursor node { id name price } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}"""
+NAME_PREFIX_PAGE = """query Search($prefix: String!) {
+  products(first: 20, filter: {nameStartsWith: $prefix}) {
+    edges { cursor node { id name price } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+UPDATE_DESCRIPTION = """mutation Update($input: UpsertProductInput!) {
+  upsertProduct(input: $input) { id description updatedAt version }
+}"""
 SOFT_DELETE_PRODUCT = """mutation Delete($id: ID!) {
   deleteProduct(id: $id) { id hard deletedAt }
 }"""
@@ -89,9 +108,19 @@ def plain(item: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def cursor(item: dict[str, Any]) -> str:
-    raw = f"v1:product:{item['sort_key']['S']}".encode()
+def cursor(kind: str, item: dict[str, Any], key: str = "sort_key") -> str:
+    raw = f"v1:{kind}:{item[key]['S']}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_kind(sort: str = "NAME", category_id: str | None = None, **filters: Any) -> str:
+    """The cursor kind the API gives a list: computed once, outside the timed baseline."""
+    from resolvers.product_lists import ProductFilter, list_spec
+
+    spec = list_spec(
+        sort, False, ProductFilter(**filters), category_id=category_id, include_deleted=False
+    )
+    return spec.cursor_kind
 
 
 def fields_of(selection: str) -> tuple[str, ...]:
@@ -125,6 +154,8 @@ class Workload:
     products_table: str
     categories_table: str
     client: Any = None
+    # The cursor kinds of the benchmarked lists, as the API computes them.
+    kinds: dict[str, str] = field(default_factory=dict)
     # Products made by the create operations wait here for the soft-delete ones.
     created: deque[str] = field(default_factory=deque)
     _serial: itertools.count[int] = field(default_factory=itertools.count)
@@ -140,6 +171,14 @@ class Workload:
         self.client = botocore.session.get_session().create_client(
             "dynamodb", "us-east-1", endpoint_url=self.endpoint_url, config=config
         )
+        price_range = {"price_min": Decimal(20), "price_max": Decimal(80)}
+        self.kinds = {
+            "all": cursor_kind(),
+            "category": cursor_kind(category_id=self.categories[2]),
+            "storefront": cursor_kind("PRICE", self.categories[2], in_stock=True, **price_range),
+            "storefront, both": cursor_kind("PRICE", self.categories[2], **price_range),
+            "prefix": cursor_kind(name_starts_with="product 01"),
+        }
 
     # -- reads --------------------------------------------------------------------------
 
@@ -157,27 +196,46 @@ class Workload:
         category = plain(item, fields_of(CATEGORY_FIELDS))
         return json.dumps({"data": {"category": category}})
 
-    def _page(self, items: list[dict[str, Any]], first: int) -> dict[str, Any]:
+    def _page(
+        self, items: list[dict[str, Any]], first: int, kind: str, key: str = "sort_key"
+    ) -> dict[str, Any]:
         edges = [
-            {"cursor": cursor(item), "node": plain(item, ("id", "name", "price"))}
+            {"cursor": cursor(kind, item, key), "node": plain(item, ("id", "name", "price"))}
             for item in items[:first]
         ]
         end = edges[-1]["cursor"] if edges else None
         return {"edges": edges, "pageInfo": {"hasNextPage": len(items) > first, "endCursor": end}}
 
-    def _query(self, first: int, index: str, key: str, value: str) -> list[dict[str, Any]]:
+    def _query(
+        self,
+        first: int,
+        index: str,
+        key: str,
+        value: str,
+        between: tuple[str, str, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """One page of an index partition; `between` (attribute, low, high) bounds its keys."""
+        condition = "#k = :v"
+        names = {"#k": key}
+        values = {":v": {"S": value}}
+        if between is not None:
+            attribute, low, high = between
+            condition += " AND #r BETWEEN :lo AND :hi"
+            names["#r"] = attribute
+            values[":lo"] = {"S": low}
+            values[":hi"] = {"S": high}
         return self.client.query(  # type: ignore[no-any-return]
             TableName=self.products_table,
             IndexName=index,
-            KeyConditionExpression="#k = :v",
-            ExpressionAttributeNames={"#k": key},
-            ExpressionAttributeValues={":v": {"S": value}},
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
             Limit=first + 1,
         )["Items"]
 
     def products_page(self, first: int, with_categories: bool) -> str:
         items = self._query(first, "by_name", "status", "LIVE")
-        page = self._page(items, first)
+        page = self._page(items, first, self.kinds["all"])
         if with_categories:
             ids = list({item["category_id"]["S"] for item in items[:first]})
             found = self.client.batch_get_item(
@@ -195,8 +253,42 @@ class Workload:
         )["Item"]
         category = plain(item, ("id", "name", "product_count"))
         items = self._query(20, "by_category", "category_status", f"{category_id}#LIVE")
-        category["products"] = self._page(items, 20)
+        category["products"] = self._page(items, 20, self.kinds["category"])
         return json.dumps({"data": {"category": category}})
+
+    def storefront_page(self, in_stock: bool) -> str:
+        """A category by price within 20-80, in stock only or both sides merged."""
+        category_id = self.categories[2]
+        item = self.client.get_item(
+            TableName=self.categories_table, Key={"id": {"S": category_id}}
+        )["Item"]
+        category = plain(item, ("id", "name", "product_count"))
+        bounds = ("price_key", f"{200000:013d}", f"{800000:013d} ")
+        shelves = ["LIVE#IN"] if in_stock else ["LIVE#IN", "LIVE#OUT"]
+        items = sorted(
+            (
+                item
+                for shelf in shelves
+                for item in self._query(
+                    20,
+                    "category_shelf_by_price",
+                    "category_shelf",
+                    f"{category_id}#{shelf}",
+                    bounds,
+                )
+            ),
+            key=lambda item: item["price_key"]["S"],
+        )
+        kind = self.kinds["storefront" if in_stock else "storefront, both"]
+        category["products"] = self._page(items, 20, kind, "price_key")
+        return json.dumps({"data": {"category": category}})
+
+    def name_prefix_page(self) -> str:
+        prefix = "product 01"
+        bounds = ("sort_key", prefix, prefix + "\U0010ffff" * ((1024 - len(prefix)) // 4))
+        items = self._query(20, "by_name", "status", "LIVE", bounds)
+        page = self._page(items, 20, self.kinds["prefix"])
+        return json.dumps({"data": {"products": page}})
 
     # -- writes -------------------------------------------------------------------------
 
@@ -233,6 +325,10 @@ class Workload:
             "status": {"S": "LIVE"},
             "sort_key": {"S": f"{name.casefold()}\x1f{product_id}"},
             "category_status": {"S": f"{category_id}#LIVE"},
+            "shelf": {"S": "LIVE#IN"},
+            "category_shelf": {"S": f"{category_id}#LIVE#IN"},
+            "price_key": {"S": f"{199900:013d}\x1f{name.casefold()}\x1f{product_id}"},
+            "created_key": {"S": f"{moment}\x1f{product_id}"},
         }
         self.client.transact_write_items(
             TransactItems=[
@@ -259,24 +355,54 @@ class Workload:
         return json.dumps({"data": {"upsertProduct": plain(item, fields_of(PRODUCT_FIELDS))}})
 
     def update_request(self) -> tuple[str, dict[str, Any], bool]:
-        stock = next(self._serial) % 50
-        return UPDATE_PRODUCT, {"input": {"id": self.products[11], "stock": stock}}, True
+        text = f"Described {next(self._serial)}"
+        return UPDATE_DESCRIPTION, {"input": {"id": self.products[11], "description": text}}, True
 
     def update(self) -> str:
         item = self.client.update_item(
             TableName=self.products_table,
             Key={"id": {"S": self.products[12]}},
-            UpdateExpression="SET stock = :stock, updated_at = :now ADD version :one",
+            UpdateExpression="SET description = :text, updated_at = :now ADD version :one",
             ConditionExpression="#s = :live",
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={
-                ":stock": {"N": str(next(self._serial) % 50)},
+                ":text": {"S": f"Described {next(self._serial)}"},
                 ":now": {"S": stored(datetime.now(UTC))},
                 ":one": {"N": "1"},
                 ":live": {"S": "LIVE"},
             },
             ReturnValues="ALL_NEW",
         )["Attributes"]
+        product = plain(item, ("id", "description", "updated_at", "version"))
+        return json.dumps({"data": {"upsertProduct": product}})
+
+    def update_stock_request(self) -> tuple[str, dict[str, Any], bool]:
+        stock = next(self._serial) % 2
+        return UPDATE_PRODUCT, {"input": {"id": self.products[13], "stock": stock}}, True
+
+    def update_stock(self) -> str:
+        """Read the product, then put it back with its stock and stock-aware list keys."""
+        product_id = self.products[14]
+        item = self.client.get_item(
+            TableName=self.products_table, Key={"id": {"S": product_id}}, ConsistentRead=True
+        )["Item"]
+        stock = next(self._serial) % 2
+        shelf = "LIVE#IN" if stock else "LIVE#OUT"
+        version = item["version"]
+        item = {
+            **item,
+            "stock": {"N": str(stock)},
+            "updated_at": {"S": stored(datetime.now(UTC))},
+            "version": {"N": str(int(version["N"]) + 1)},
+            "shelf": {"S": shelf},
+            "category_shelf": {"S": f"{item['category_id']['S']}#{shelf}"},
+        }
+        self.client.put_item(
+            TableName=self.products_table,
+            Item=item,
+            ConditionExpression="version = :v",
+            ExpressionAttributeValues={":v": version},
+        )
         product = plain(item, ("id", "name", "stock", "updated_at", "version"))
         return json.dumps({"data": {"upsertProduct": product}})
 
@@ -297,7 +423,8 @@ class Workload:
                         "TableName": self.products_table,
                         "Key": {"id": {"S": product_id}},
                         "UpdateExpression": "SET deleted_at = :now, updated_at = :now, "
-                        "#s = :deleted, category_status = :cs ADD version :one",
+                        "#s = :deleted, category_status = :cs, shelf = :deleted, "
+                        "category_shelf = :cs ADD version :one",
                         "ConditionExpression": "version = :v",
                         "ExpressionAttributeNames": {"#s": "status"},
                         "ExpressionAttributeValues": {
@@ -382,6 +509,36 @@ class Workload:
                 self.category_page,
             ),
             Operation(
+                "storefront: category by price in 20-80, in stock",
+                {"GetItem": 1, "Query": 1},
+                "the category, then one key range of one category_shelf_by_price partition",
+                read(
+                    STOREFRONT_PAGE,
+                    {
+                        "id": self.categories[2],
+                        "filter": {"priceMin": "20", "priceMax": "80", "inStock": True},
+                    },
+                ),
+                lambda: self.storefront_page(in_stock=True),
+            ),
+            Operation(
+                "storefront: category by price in 20-80, any stock",
+                {"GetItem": 1, "Query": 2},
+                "the category, then the same key range of the in- and out-of-stock partitions",
+                read(
+                    STOREFRONT_PAGE,
+                    {"id": self.categories[2], "filter": {"priceMin": "20", "priceMax": "80"}},
+                ),
+                lambda: self.storefront_page(in_stock=False),
+            ),
+            Operation(
+                "search as you type: name prefix",
+                {"Query": 1},
+                "one key range (the prefix) of the by_name index",
+                read(NAME_PREFIX_PAGE, {"prefix": "Product 01"}),
+                self.name_prefix_page,
+            ),
+            Operation(
                 "upsert product: create in a category",
                 {"TransactWriteItems": 1},
                 "the product and its category's count change, atomically",
@@ -390,11 +547,18 @@ class Workload:
                 lambda data: self.created.append(data["upsertProduct"]["id"]),
             ),
             Operation(
-                "upsert product: update (same category)",
+                "upsert product: update description",
                 {"UpdateItem": 1},
                 "one conditional update returning the new item",
                 self.update_request,
                 self.update,
+            ),
+            Operation(
+                "upsert product: update stock",
+                {"GetItem": 1, "PutItem": 1},
+                "read it (the list keys need its category), then a conditional put",
+                self.update_stock_request,
+                self.update_stock,
             ),
             Operation(
                 "soft delete product",
