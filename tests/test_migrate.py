@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -158,3 +160,111 @@ def test_migrate_leaves_a_product_changed_meanwhile_to_its_writer(
     assert not written
     assert listed(api, filter={"inStock": False}) == ["p01"]
     assert "p01" not in listed(api, filter={"inStock": True})
+
+
+# -- the whole upgrade, as docs/lists.md orders it -----------------------------------
+
+NEW_INDEXES = [
+    "shelf_by_name",
+    "shelf_by_price",
+    "shelf_by_created",
+    "category_shelf_by_name",
+    "category_shelf_by_price",
+    "category_shelf_by_created",
+]
+
+
+def _index(name: str) -> dict[str, Any]:
+    """The model's definition of one index, as UpdateTable (and CloudFormation) sends it."""
+    (index,) = (
+        each
+        for each in Product._get_schema()["global_secondary_indexes"]
+        if each["index_name"] == name
+    )
+    return {
+        "definitions": index["attribute_definitions"],
+        "create": {
+            "IndexName": name,
+            # DynamoDB wants the hash key first.
+            "KeySchema": sorted(index["key_schema"], key=lambda key: key["KeyType"]),
+            "Projection": index["projection"],
+        },
+    }
+
+
+@pytest.fixture
+def previous_table(local_backend: LocalDynamoDB) -> Iterator[Any]:
+    """The products table as the release before the sorted lists created it."""
+    client = boto3.client("dynamodb", endpoint_url=local_backend.endpoint_url)
+    table = Product.Meta.table_name
+    client.delete_table(TableName=table)
+    client.get_waiter("table_not_exists").wait(TableName=table)
+    old = [_index("by_name"), _index("by_category")]
+    definitions = {"id": "S"} | {
+        d["AttributeName"]: d["AttributeType"] for index in old for d in index["definitions"]
+    }
+    try:
+        client.create_table(
+            TableName=table,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": name, "AttributeType": kind} for name, kind in definitions.items()
+            ],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[index["create"] for index in old],
+        )
+        client.get_waiter("table_exists").wait(TableName=table)
+        yield client
+    finally:
+        # The other tests get the table the models define back.
+        if Product.exists():
+            client.delete_table(TableName=table)
+            client.get_waiter("table_not_exists").wait(TableName=table)
+        Product.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+
+
+def test_upgrade_from_the_previous_release_in_documented_order(
+    previous_table: Any, previous_release: Any
+) -> None:
+    api = ApiClient("http-v2")
+    table = Product.Meta.table_name
+
+    # 1. This release serves the old table: the default lists work, new ones wait.
+    assert listed(api) == ["p02", "p05", "p01", "p03"]
+    response = api.admin(PRODUCTS, {"sortKey": "PRICE"})
+    assert response.codes == ["SERVICE_UNAVAILABLE"]
+    assert "index" in response.errors[0]["message"]
+    api.ok(UPSERT_PRODUCT, {"input": {"id": "p05", "stock": 0}})
+
+    # 2. catalog migrate derives the keys of what the previous release wrote.
+    report = migrate(rate=1000)
+    assert (report.examined, report.updated) == (5, 4)
+
+    # 3. One index per table update, as CloudFormation does at each ListIndexes step.
+    for name in NEW_INDEXES:
+        index = _index(name)
+        previous_table.update_table(
+            TableName=table,
+            AttributeDefinitions=index["definitions"],
+            GlobalSecondaryIndexUpdates=[{"Create": index["create"]}],
+        )
+        _wait_until_active(previous_table, table, name)
+
+    # THEN every list is right, the product this release wrote included
+    assert listed(api, sortKey="PRICE") == ["p03", "p05", "p02", "p01"]
+    assert listed(api, sortKey="PRICE", filter={"inStock": False}) == ["p05", "p02"]
+    assert listed(api, categoryId="c1", sortKey="CREATED_AT", filter={"inStock": True}) == ["p01"]
+    assert listed(api, filter={"nameStartsWith": "b", "inStock": False}) == ["p05"]
+
+
+def _wait_until_active(client: Any, table: str, index: str) -> None:
+    for _ in range(600):
+        described = client.describe_table(TableName=table)["Table"]
+        statuses = {
+            each["IndexName"]: each["IndexStatus"]
+            for each in described.get("GlobalSecondaryIndexes", [])
+        }
+        if statuses.get(index) == "ACTIVE" and described["TableStatus"] == "ACTIVE":
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"index {index} did not become ACTIVE")
