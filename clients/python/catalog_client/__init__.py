@@ -10,6 +10,7 @@ from .category_page import (
 )
 from .client import Client
 from .delete_product import DeleteProduct, DeleteProductDeleteProduct
+from .enums import ProductSortKey
 from .exceptions import (
     GraphQLClientError,
     GraphQLClientGraphQLError,
@@ -17,8 +18,29 @@ from .exceptions import (
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
 )
-from .input_types import UpsertCategoryInput, UpsertProductInput
+from .input_types import ProductFilter, UpsertCategoryInput, UpsertProductInput
+from .product_list import (
+    ProductList,
+    ProductListProducts,
+    ProductListProductsEdges,
+    ProductListProductsEdgesNode,
+    ProductListProductsPageInfo,
+)
 from .product_page import ProductPage, ProductPageProduct, ProductPageProductCategory
+from .product_search import (
+    ProductSearch,
+    ProductSearchProducts,
+    ProductSearchProductsEdges,
+    ProductSearchProductsEdgesNode,
+)
+from .storefront_page import (
+    StorefrontPage,
+    StorefrontPageCategory,
+    StorefrontPageCategoryProducts,
+    StorefrontPageCategoryProductsEdges,
+    StorefrontPageCategoryProductsEdgesNode,
+    StorefrontPageCategoryProductsPageInfo,
+)
 from .upsert_product import UpsertProduct, UpsertProductUpsertProduct
 
 __all__ = [
@@ -38,9 +60,26 @@ __all__ = [
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "ProductFilter",
+    "ProductList",
+    "ProductListProducts",
+    "ProductListProductsEdges",
+    "ProductListProductsEdgesNode",
+    "ProductListProductsPageInfo",
     "ProductPage",
     "ProductPageProduct",
     "ProductPageProductCategory",
+    "ProductSearch",
+    "ProductSearchProducts",
+    "ProductSearchProductsEdges",
+    "ProductSearchProductsEdgesNode",
+    "ProductSortKey",
+    "StorefrontPage",
+    "StorefrontPageCategory",
+    "StorefrontPageCategoryProducts",
+    "StorefrontPageCategoryProductsEdges",
+    "StorefrontPageCategoryProductsEdgesNode",
+    "StorefrontPageCategoryProductsPageInfo",
     "Upload",
     "UpsertCategoryInput",
     "UpsertProduct",

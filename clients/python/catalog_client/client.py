@@ -4,8 +4,12 @@ from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
 from .category_page import CategoryPage
 from .delete_product import DeleteProduct
-from .input_types import UpsertProductInput
+from .enums import ProductSortKey
+from .input_types import ProductFilter, UpsertProductInput
+from .product_list import ProductList
 from .product_page import ProductPage
+from .product_search import ProductSearch
+from .storefront_page import StorefrontPage
 from .upsert_product import UpsertProduct
 
 
@@ -107,6 +111,59 @@ class Client(BaseClient):
         data = self.get_data(response)
         return CategoryPage.model_validate(data)
 
+    def product_list(
+        self,
+        first: int,
+        sort_key: ProductSortKey,
+        reverse: bool,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        category_id: Union[Optional[str], UnsetType] = UNSET,
+        filter_: Union[Optional[ProductFilter], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ProductList:
+        query = gql("""
+            query ProductList($first: Int! = 20, $after: String, $categoryId: ID, $sortKey: ProductSortKey! = NAME, $reverse: Boolean! = false, $filter: ProductFilter) {
+              products(
+                first: $first
+                after: $after
+                categoryId: $categoryId
+                sortKey: $sortKey
+                reverse: $reverse
+                filter: $filter
+              ) {
+                edges {
+                  cursor
+                  node {
+                    id
+                    name
+                    price
+                    currency
+                    stock
+                    categoryId
+                    createdAt
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "first": first,
+            "after": after,
+            "categoryId": category_id,
+            "sortKey": sort_key,
+            "reverse": reverse,
+            "filter": filter_,
+        }
+        response = self.execute(
+            query=query, operation_name="ProductList", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ProductList.model_validate(data)
+
     def product_page(self, id: str, **kwargs: Any) -> ProductPage:
         query = gql("""
             query ProductPage($id: ID!) {
@@ -132,3 +189,92 @@ class Client(BaseClient):
         )
         data = self.get_data(response)
         return ProductPage.model_validate(data)
+
+    def product_search(
+        self,
+        text: str,
+        first: int,
+        in_stock: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> ProductSearch:
+        query = gql("""
+            query ProductSearch($text: String!, $first: Int! = 10, $inStock: Boolean) {
+              products(first: $first, filter: {nameStartsWith: $text, inStock: $inStock}) {
+                edges {
+                  node {
+                    id
+                    name
+                    price
+                    currency
+                    stock
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "text": text,
+            "first": first,
+            "inStock": in_stock,
+        }
+        response = self.execute(
+            query=query, operation_name="ProductSearch", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ProductSearch.model_validate(data)
+
+    def storefront_page(
+        self,
+        id: str,
+        first: int,
+        sort_key: ProductSortKey,
+        reverse: bool,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        filter_: Union[Optional[ProductFilter], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> StorefrontPage:
+        query = gql("""
+            query StorefrontPage($id: ID!, $first: Int! = 20, $after: String, $sortKey: ProductSortKey! = PRICE, $reverse: Boolean! = false, $filter: ProductFilter = {inStock: true}) {
+              category(id: $id) {
+                id
+                name
+                productCount
+                products(
+                  first: $first
+                  after: $after
+                  sortKey: $sortKey
+                  reverse: $reverse
+                  filter: $filter
+                ) {
+                  edges {
+                    cursor
+                    node {
+                      id
+                      name
+                      price
+                      currency
+                      stock
+                      imageUrl
+                    }
+                  }
+                  pageInfo {
+                    hasNextPage
+                    endCursor
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "first": first,
+            "after": after,
+            "sortKey": sort_key,
+            "reverse": reverse,
+            "filter": filter_,
+        }
+        response = self.execute(
+            query=query, operation_name="StorefrontPage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return StorefrontPage.model_validate(data)

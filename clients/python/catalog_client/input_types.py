@@ -6,6 +6,19 @@ from pydantic import Field
 from .base_model import BaseModel
 
 
+class ProductFilter(BaseModel):
+    """Narrows a list of products; every given field must hold."""
+
+    price_min: Optional[Decimal] = Field(alias="priceMin", default=None)
+    "Price at least this (inclusive)."
+    price_max: Optional[Decimal] = Field(alias="priceMax", default=None)
+    "Price at most this (inclusive)."
+    in_stock: Optional[bool] = Field(alias="inStock", default=None)
+    "true: only stock > 0. false: only stock = 0. Absent: both."
+    name_starts_with: Optional[str] = Field(alias="nameStartsWith", default=None)
+    "Name starts with this, case-insensitively (the value is trimmed)."
+
+
 class UpsertCategoryInput(BaseModel):
     id: Optional[str] = None
     name: Optional[str] = None

@@ -7,6 +7,10 @@ import type {
   DeleteProductMutationVariables,
   ProductPageQuery,
   ProductPageQueryVariables,
+  ProductSearchQuery,
+  ProductSearchQueryVariables,
+  StorefrontPageQuery,
+  StorefrontPageQueryVariables,
   UpsertProductMutation,
   UpsertProductMutationVariables,
 } from "./generated/operations";
@@ -39,6 +43,33 @@ declare const ProductPage: string;
 declare const CategoryPage: string;
 declare const UpsertProduct: string;
 declare const DeleteProduct: string;
+declare const StorefrontPage: string;
+declare const ProductSearch: string;
+
+/** A category's in-stock products by price, cheapest first, within a price range. */
+export async function storefront(
+  api: string,
+  categoryId: string,
+  priceMin: string,
+  priceMax: string,
+): Promise<string[]> {
+  const data = await request<StorefrontPageQuery, StorefrontPageQueryVariables>(
+    `${api}/graphql`,
+    StorefrontPage,
+    { id: categoryId, sortKey: "PRICE", filter: { priceMin, priceMax, inStock: true } },
+  );
+  return (data.category?.products.edges ?? []).map((e) => `${e.node.name}: ${e.node.price}`);
+}
+
+/** Search as you type: the names starting with what was typed so far. */
+export async function suggestions(api: string, typed: string): Promise<string[]> {
+  const data = await request<ProductSearchQuery, ProductSearchQueryVariables>(
+    `${api}/graphql`,
+    ProductSearch,
+    { text: typed, first: 5 },
+  );
+  return data.products.edges.map((edge) => edge.node.name);
+}
 
 export async function productTitle(api: string, id: string): Promise<string> {
   const data = await request<ProductPageQuery, ProductPageQueryVariables>(

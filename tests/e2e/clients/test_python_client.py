@@ -24,6 +24,8 @@ sys.path.insert(0, str(PACKAGE.parent))
 from catalog_client import (  # noqa: E402
     Client,
     GraphQLClientGraphQLMultiError,
+    ProductFilter,
+    ProductSortKey,
     UpsertProductInput,
 )
 
@@ -104,6 +106,68 @@ def test_category_page_pages_through_products(public: Client) -> None:
     assert second is not None
     ids = [edge.node.id for edge in first.products.edges + second.products.edges]
     assert len(ids) == len(set(ids)) == first.product_count
+
+
+def test_storefront_page_lists_in_stock_shoes_by_price(public: Client) -> None:
+    # The sample's Winter Runner Spike is out of stock: the storefront leaves it out.
+    price = ProductSortKey.PRICE
+    first = public.storefront_page(id="cat-shoes", first=3, sort_key=price, reverse=False)
+    assert first.category is not None
+    products = first.category.products
+    assert products.page_info.has_next_page
+
+    rest = public.storefront_page(
+        id="cat-shoes", first=20, sort_key=price, reverse=False, after=products.page_info.end_cursor
+    ).category
+
+    assert rest is not None
+    edges = products.edges + rest.products.edges
+    assert [(edge.node.name, edge.node.price) for edge in edges] == [
+        ("Recovery Sandal", Decimal("49.99")),
+        ("Kids' Trail Shoe", Decimal("59.9")),
+        ("Daily Trainer", Decimal("109.95")),
+        ("Trail Runner 4", Decimal("129.99")),
+        ("Approach Shoe", Decimal("139")),
+        ("Road Racer Pro", Decimal("159")),
+        ("Ridge Mid GTX Hiking Boot", Decimal("189.5")),
+    ]
+
+
+def test_storefront_page_takes_a_price_range_and_reverse(public: Client) -> None:
+    in_range = ProductFilter(price_min=Decimal("50"), price_max=Decimal("140"), in_stock=True)
+
+    category = public.storefront_page(
+        id="cat-shoes", first=20, sort_key=ProductSortKey.PRICE, reverse=True, filter_=in_range
+    ).category
+
+    assert category is not None
+    assert [edge.node.name for edge in category.products.edges] == [
+        "Approach Shoe",
+        "Trail Runner 4",
+        "Daily Trainer",
+        "Kids' Trail Shoe",
+    ]
+
+
+def test_product_search_finds_names_as_typed(public: Client) -> None:
+    found = public.product_search(text="tr", first=10).products.edges
+
+    assert [edge.node.name for edge in found] == [
+        "Trail Coffee Press",
+        "Trail Mix 500 g",
+        "Trail Runner 4",
+        'Trail Shorts 7"',
+        "Trailhead Sticker",
+    ]
+    narrower = public.product_search(text="  Trail R", first=10).products.edges
+    assert [edge.node.name for edge in narrower] == ["Trail Runner 4"]
+
+
+def test_product_list_sorted_newest_first(public: Client) -> None:
+    page = public.product_list(first=5, sort_key=ProductSortKey.CREATED_AT, reverse=True)
+
+    created = [edge.node.created_at for edge in page.products.edges]
+    assert len(created) == 5 and created == sorted(created, reverse=True)
 
 
 def test_admin_upsert_then_delete_product(public: Client, admin: Client) -> None:

@@ -2,6 +2,27 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** Narrows a list of products; every given field must hold. */
+export type ProductFilter = {
+  /** true: only stock > 0. false: only stock = 0. Absent: both. */
+  inStock?: boolean | null | undefined;
+  /** Name starts with this, case-insensitively (the value is trimmed). */
+  nameStartsWith?: string | null | undefined;
+  /** Price at most this (inclusive). */
+  priceMax?: string | null | undefined;
+  /** Price at least this (inclusive). */
+  priceMin?: string | null | undefined;
+};
+
+/** How a list of products is ordered. */
+export type ProductSortKey =
+  /** Creation time, then id. */
+  | 'CREATED_AT'
+  /** Name, case-insensitive, then id (the default). */
+  | 'NAME'
+  /** Price amount, then name (case-insensitive), then id. */
+  | 'PRICE';
+
 export type UpsertProductInput = {
   categoryId?: string | number | null | undefined;
   currency?: string | null | undefined;
@@ -41,9 +62,42 @@ export type CategoryPageQueryVariables = Exact<{
 
 export type CategoryPageQuery = { category: { id: string, name: string, description: string | null, productCount: number, products: { edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, imageUrl: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
+export type ProductListQueryVariables = Exact<{
+  first?: number;
+  after?: string | null | undefined;
+  categoryId?: string | number | null | undefined;
+  sortKey?: ProductSortKey;
+  reverse?: boolean;
+  filter?: ProductFilter | null | undefined;
+}>;
+
+
+export type ProductListQuery = { products: { edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, categoryId: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type ProductPageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
 export type ProductPageQuery = { product: { id: string, name: string, description: string | null, price: string, currency: string, stock: number, imageUrl: string | null, updatedAt: string, category: { id: string, name: string } | null } | null };
+
+export type ProductSearchQueryVariables = Exact<{
+  text: string;
+  first?: number;
+  inStock?: boolean | null | undefined;
+}>;
+
+
+export type ProductSearchQuery = { products: { edges: Array<{ node: { id: string, name: string, price: string, currency: string, stock: number } }> } };
+
+export type StorefrontPageQueryVariables = Exact<{
+  id: string | number;
+  first?: number;
+  after?: string | null | undefined;
+  sortKey?: ProductSortKey;
+  reverse?: boolean;
+  filter?: ProductFilter | null | undefined;
+}>;
+
+
+export type StorefrontPageQuery = { category: { id: string, name: string, productCount: number, products: { edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, imageUrl: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };

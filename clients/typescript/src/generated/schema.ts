@@ -22,7 +22,7 @@ export type Category = {
   name: Scalars['String']['output'];
   /** Number of live (not deleted) products in this category. */
   productCount: Scalars['Int']['output'];
-  /** Live products of this category, ordered by name (case-insensitive), then id. */
+  /** Live products of this category in the sortKey order (reversed when reverse is true), narrowed by filter. Every sortKey, reverse and inStock is served, for all products or one category; priceMin/priceMax need sortKey PRICE, nameStartsWith needs sortKey NAME, and inStock cannot be combined with includeDeleted (BAD_USER_INPUT otherwise). */
   products: ProductConnection;
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
@@ -31,7 +31,10 @@ export type Category = {
 
 export type CategoryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
   first?: Scalars['Int']['input'];
+  reverse?: Scalars['Boolean']['input'];
+  sortKey?: ProductSortKey;
 };
 
 export type CategoryConnection = {
@@ -133,13 +136,35 @@ export type ProductEdge = {
   node: Product;
 };
 
+/** Narrows a list of products; every given field must hold. */
+export type ProductFilter = {
+  /** true: only stock > 0. false: only stock = 0. Absent: both. */
+  inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name starts with this, case-insensitively (the value is trimmed). */
+  nameStartsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Price at most this (inclusive). */
+  priceMax?: InputMaybe<Scalars['Decimal']['input']>;
+  /** Price at least this (inclusive). */
+  priceMin?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** How a list of products is ordered. */
+export enum ProductSortKey {
+  /** Creation time, then id. */
+  CreatedAt = 'CREATED_AT',
+  /** Name, case-insensitive, then id (the default). */
+  Name = 'NAME',
+  /** Price amount, then name (case-insensitive), then id. */
+  Price = 'PRICE'
+}
+
 export type Query = {
   __typename?: 'Query';
   /** Ordered by name (case-insensitive), then id. */
   categories: CategoryConnection;
   category?: Maybe<Category>;
   product?: Maybe<Product>;
-  /** Ordered by name (case-insensitive), then id. */
+  /** Products in the sortKey order (reversed when reverse is true), narrowed by filter. Every sortKey, reverse and inStock is served, for all products or one category; priceMin/priceMax need sortKey PRICE, nameStartsWith needs sortKey NAME, and inStock cannot be combined with includeDeleted (BAD_USER_INPUT otherwise). */
   products: ProductConnection;
 };
 
@@ -166,8 +191,11 @@ export type QueryProductArgs = {
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   categoryId?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<ProductFilter>;
   first?: Scalars['Int']['input'];
   includeDeleted?: Scalars['Boolean']['input'];
+  reverse?: Scalars['Boolean']['input'];
+  sortKey?: ProductSortKey;
 };
 
 export type UpsertCategoryInput = {

@@ -1,0 +1,7 @@
+from enum import Enum
+
+
+class ProductSortKey(str, Enum):
+    NAME = "NAME"
+    PRICE = "PRICE"
+    CREATED_AT = "CREATED_AT"
