@@ -1,4 +1,9 @@
-"""The sample catalog `catalog seed` writes: an outdoor shop, with fixed ids."""
+"""The sample catalog `catalog seed` writes: an outdoor shop, with fixed ids.
+
+Its shoes include one out of stock and its names several starting alike ("Trail ..."): the
+storefront and search-as-you-type examples of docs/lists.md run on it, and the typed
+client's tests check their answers (tests/clients/test_python_client.py).
+"""
 
 from __future__ import annotations
 
