@@ -48,6 +48,10 @@ KEY_PATTERNS = {
     PRICE: re.compile(rf"[0-9]{{13}}{_SEP}{_NAME}{_SEP}{_ID}"),
     CREATED_AT: re.compile(rf"{_TIME}{_SEP}{_ID}"),
 }
+# The longest key a product has is 979 bytes (13 price digits, a 900-byte name, a 64-byte
+# id, two separators); the bounds made from a cursor add one byte, and DynamoDB refuses
+# a key condition over 1,024 bytes.
+MAX_CURSOR_KEY_BYTES = 1000
 # The highest character: a string that starts with a prefix sorts at most at the
 # prefix followed by as many of these as a key can hold.
 _TOP = "\U0010ffff"
@@ -186,7 +190,9 @@ def list_page(spec: ListSpec, first: int, after: str | None) -> Page[Product]:
 
 
 def _is_key(sort: str, key: str) -> bool:
-    return len(key.encode()) <= MAX_KEY_BYTES and KEY_PATTERNS[sort].fullmatch(key) is not None
+    return (
+        len(key.encode()) <= MAX_CURSOR_KEY_BYTES and KEY_PATTERNS[sort].fullmatch(key) is not None
+    )
 
 
 def _bounds(spec: ListSpec) -> tuple[str | None, str | None]:

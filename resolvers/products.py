@@ -22,7 +22,6 @@ from resolvers.storage import (
     with_retries,
 )
 
-KIND = "product"
 DEFAULTS: dict[str, Any] = {"currency": "USD", "stock": 0}
 # Fields the list keys are derived from together with other fields (a price key needs
 # the name, a shelf the deletion, a category shelf the stock): changing one needs the
@@ -49,7 +48,6 @@ def list_products(
     product_filter: ProductFilter | None = None,
 ) -> Page[Product]:
     """A page of products in the `sort` order (reversed when asked), narrowed by the filter."""
-    validation.page_size(first)
     spec = product_lists.list_spec(
         sort,
         reverse,
