@@ -17,6 +17,10 @@ from tests.functional.conftest import CallRecorder
 
 # Pure validation needs one backend only: the handler on moto, through HTTP API v2.
 ON_MOTO = pytest.mark.parametrize("backend", ["moto"], indirect=True)
+SORTED_PAGE_OF_100 = """
+{ products(first: 100, sortKey: PRICE, reverse: true, filter: {inStock: true, priceMin: "1"}) {
+    edges { node { id name price category { name } } } } }
+"""
 CLIENT = ApiClient("http-v2")
 REFUSED = ["GRAPHQL_VALIDATION_FAILED"]
 
@@ -223,9 +227,10 @@ def test_tokens_over_limit_are_refused(dynamodb_calls: CallRecorder, query: str)
     [
         (COST_5000, None),
         ("{ products(first: 100) { edges { node { id name price category { name } } } } }", None),
+        (SORTED_PAGE_OF_100, None),
         (NESTED_PAGES, {"categories": 20, "products": 20}),
     ],
-    ids=["at-limit", "page-of-100-with-categories", "variables"],
+    ids=["at-limit", "page-of-100-with-categories", "sorted-filtered-page-of-100", "variables"],
 )
 def test_cost_within_limit_is_answered(
     dynamodb_calls: CallRecorder, query: str, variables: dict[str, Any] | None
@@ -251,11 +256,14 @@ def test_cost_over_limit_is_refused(
 
 
 @ON_MOTO
-def test_pages_of_pages_of_pages_are_refused(dynamodb_calls: CallRecorder) -> None:
-    query = """
-    { categories(first: 100) { edges { node { products(first: 100) { edges { node {
-        category { products(first: 100) { edges { node { name } } } }
-    } } } } } } }
+@pytest.mark.parametrize("arguments", ["", ", sortKey: PRICE, filter: {inStock: true}"])
+def test_pages_of_pages_of_pages_are_refused(dynamodb_calls: CallRecorder, arguments: str) -> None:
+    # Sorting and filtering a list leave its cost to `first`, as for any list.
+    query = f"""
+    {{ categories(first: 100) {{ edges {{ node {{ products(first: 100{arguments}) {{
+        edges {{ node {{ category {{ products(first: 100{arguments}) {{
+            edges {{ node {{ name }} }} }} }}
+    }} }} }} }} }} }} }}
     """
 
     assert_refused(send(dynamodb_calls, query), dynamodb_calls, "cost of 5000")
