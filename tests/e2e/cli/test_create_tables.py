@@ -32,6 +32,12 @@ def test_create_tables_creates_the_models_tables(catalog: Any, dynamodb: Any) ->
     assert indexes(products) == {
         "by_name": {"HASH": "status", "RANGE": "sort_key"},
         "by_category": {"HASH": "category_status", "RANGE": "sort_key"},
+        "shelf_by_name": {"HASH": "shelf", "RANGE": "sort_key"},
+        "shelf_by_price": {"HASH": "shelf", "RANGE": "price_key"},
+        "shelf_by_created": {"HASH": "shelf", "RANGE": "created_key"},
+        "category_shelf_by_name": {"HASH": "category_shelf", "RANGE": "sort_key"},
+        "category_shelf_by_price": {"HASH": "category_shelf", "RANGE": "price_key"},
+        "category_shelf_by_created": {"HASH": "category_shelf", "RANGE": "created_key"},
     }
     assert products["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     categories = dynamodb.describe_table(TableName=CATEGORIES_TABLE)["Table"]
