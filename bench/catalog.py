@@ -41,11 +41,9 @@ def dynamodb_local() -> Iterator[LocalDynamoDB]:
 
 
 def create_tables() -> None:
-    from models import MODELS
+    from cli.tables import create_tables
 
-    for model in MODELS:
-        if not model.exists():
-            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+    create_tables()
 
 
 def seed() -> dict[str, list[str]]:

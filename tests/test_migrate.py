@@ -12,6 +12,7 @@ import pytest
 from cli.dynamodb_local import LocalDynamoDB
 from cli.main import main
 from cli.migrate import migrate, stale_keys, write_keys
+from cli.tables import create_table
 from models import Product
 from tests.catalog import UPSERT_PRODUCT
 from tests.client import ApiClient
@@ -220,7 +221,7 @@ def previous_table(local_backend: LocalDynamoDB) -> Iterator[Any]:
         if Product.exists():
             client.delete_table(TableName=table)
             client.get_waiter("table_not_exists").wait(TableName=table)
-        Product.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        create_table(Product)
 
 
 def test_upgrade_from_the_previous_release_in_documented_order(

@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
+from cli.tables import create_tables
 from models import MODELS
 from tests.client import ApiClient
 from tests.faults import FaultInjector
@@ -58,9 +59,7 @@ def _empty_catalog(server: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Lo
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint_url)
     use_endpoint(server.endpoint_url)
     if server.endpoint_url not in _tables_ready:
-        for model in MODELS:
-            if not model.exists():
-                model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+        create_tables()
         _tables_ready.add(server.endpoint_url)
     clear_tables(server.endpoint_url)
     return server
