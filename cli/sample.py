@@ -2,7 +2,7 @@
 
 Its shoes include one out of stock and its names several starting alike ("Trail ..."): the
 storefront and search-as-you-type examples of docs/lists.md run on it, and the typed
-client's tests check their answers (tests/clients/test_python_client.py).
+client's tests check their answers (tests/e2e/clients/test_python_client.py).
 """
 
 from __future__ import annotations

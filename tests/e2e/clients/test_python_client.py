@@ -167,7 +167,8 @@ def test_product_list_sorted_newest_first(public: Client) -> None:
     page = public.product_list(first=5, sort_key=ProductSortKey.CREATED_AT, reverse=True)
 
     created = [edge.node.created_at for edge in page.products.edges]
-    assert len(created) == 5 and created == sorted(created, reverse=True)
+    assert len(created) == 5
+    assert created == sorted(created, reverse=True)
 
 
 def test_admin_upsert_then_delete_product(public: Client, admin: Client) -> None:

@@ -16,7 +16,7 @@ from cli.tables import create_table
 from models import Product
 from tests.catalog import UPSERT_PRODUCT
 from tests.client import ApiClient
-from tests.test_sorted_lists import PRODUCTS
+from tests.functional.test_sorted_lists import PRODUCTS
 
 STORED_AT = "2026-11-01T10:00:00.000000+0000"
 # (id, name, price, stock, category, deleted): the previous release's items.
@@ -126,8 +126,10 @@ def test_migrate_resumes_where_it_stopped(previous_release: Any) -> None:
 
     resumed = migrate(rate=1000, page_size=2, resume_after=stopped.position)
 
-    assert not stopped.complete and stopped.examined == 2
-    assert resumed.complete and resumed.examined == 3
+    assert not stopped.complete
+    assert stopped.examined == 2
+    assert resumed.complete
+    assert resumed.examined == 3
     assert stopped.updated + resumed.updated == 5
     assert migrate(rate=1000).updated == 0
 

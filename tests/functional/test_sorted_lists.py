@@ -16,7 +16,7 @@ from tests.catalog import (
     create_product,
 )
 from tests.client import ApiClient
-from tests.conftest import BACKENDS, CallRecorder
+from tests.functional.conftest import BACKENDS, CallRecorder
 
 # Every behaviour on moto and on DynamoDB Local (the event format is tested elsewhere).
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
@@ -145,7 +145,8 @@ def test_products_sorted_walk_every_live_product_in_order(
     assert ids(found) == expected(catalog["live"], sort, reverse)
     assert [len(each) for each in found[:-1]] == [first] * (len(found) - 1)
     if first == len(catalog["live"]):
-        assert len(found) == 1 and len(found[0]) == first
+        assert len(found) == 1
+        assert len(found[0]) == first
 
 
 @pytest.mark.parametrize("sort", SORT_KEYS)
@@ -471,8 +472,10 @@ def test_products_stock_change_moves_it_between_stock_lists(
         for category in (None, catalog["fruit"]):
             in_stock = _listed(api, category, sortKey=sort, filter={"inStock": True})
             out = _listed(api, category, sortKey=sort, filter={"inStock": False})
-            assert cherry["id"] in in_stock and cherry["id"] not in out
-            assert apple["id"] in out and apple["id"] not in in_stock
+            assert cherry["id"] in in_stock
+            assert cherry["id"] not in out
+            assert apple["id"] in out
+            assert apple["id"] not in in_stock
 
 
 def test_products_name_and_category_change_move_it(api: ApiClient, catalog: dict[str, Any]) -> None:
