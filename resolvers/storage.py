@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 from models import MODELS, Category, Product
 from models.base import LIVE, REQUEST_BUDGET_SECONDS, sort_key
 from resolvers.errors import BadUserInput, Conflict, ServiceUnavailable
+from settings import settings
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -61,7 +62,22 @@ class DeadlineExceeded(BotoCoreError):
     fmt = "The request's time budget for DynamoDB calls has run out."
 
 
+class CallsExhausted(BotoCoreError):
+    """The request has made as many DynamoDB calls as one request may."""
+
+    fmt = "The request has made its maximum of {limit} DynamoDB calls."
+
+
+@dataclass
+class CallBudget:
+    """The DynamoDB calls one request may still make."""
+
+    limit: int
+    made: int = 0
+
+
 _deadline: ContextVar[float | None] = ContextVar("dynamodb_deadline", default=None)
+_calls: ContextVar[CallBudget | None] = ContextVar("dynamodb_calls", default=None)
 
 
 def start_request(budget: float = REQUEST_BUDGET_SECONDS) -> None:
@@ -74,6 +90,10 @@ def start_request(budget: float = REQUEST_BUDGET_SECONDS) -> None:
     """
     _deadline.set(time.monotonic() + budget)
     hook_dynamodb("before-send.dynamodb", _check_deadline, "catalog-request-deadline")
+    # The document limits estimate the calls before any resolver runs; this bounds the
+    # calls actually made, which a 1 MB page or a write's retries can push past it.
+    _calls.set(CallBudget(settings.max_storage_calls))
+    hook_dynamodb("before-call.dynamodb", _count_call, "catalog-request-calls")
 
 
 def hook_dynamodb(event: str, handler: Callable[..., Any], unique_id: str) -> None:
@@ -105,6 +125,18 @@ def _check_deadline(**_: Any) -> None:
     if deadline is not None and time.monotonic() > deadline:
         # A BotoCoreError raised before sending is not retried: botocore gives up.
         raise DeadlineExceeded()
+
+
+def _count_call(**_: Any) -> None:
+    # `before-call` comes once per API call, before botocore's retries: a throttled
+    # call is one call, as the estimate counts it.
+    calls = _calls.get()
+    if calls is None:
+        return
+    if calls.made >= calls.limit:
+        # Raised before the request is built: nothing is sent, and botocore gives up.
+        raise CallsExhausted(limit=calls.limit)
+    calls.made += 1
 
 
 def _response(error: PynamoDBException) -> dict[str, Any]:
@@ -143,10 +175,16 @@ def is_index_pending(error: PynamoDBException) -> bool:
 
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Turn DynamoDB throttling, unreachability and pending indexes into SERVICE_UNAVAILABLE."""
+    """Turn DynamoDB throttling, unreachability and pending indexes into
+    SERVICE_UNAVAILABLE, and a request past its DynamoDB calls into BAD_USER_INPUT."""
     try:
         yield
     except PynamoDBException as error:
+        if isinstance(error.cause, CallsExhausted):
+            raise BadUserInput(
+                f"This request needs more than the at most {error.cause.kwargs['limit']} "
+                "storage calls one request may make; ask for fewer or smaller pages."
+            ) from error
         if is_unavailable(error):
             raise ServiceUnavailable(
                 "The catalog store is busy or unreachable; try again shortly."

@@ -1,9 +1,10 @@
-"""Request limits: depth, aliases, directives and cost, all checked before any resolver.
+"""Request limits: depth, aliases, directives, cost and storage calls, checked before
+any resolver runs.
 
 (The token limit is Strawberry's MaxTokensLimiter, which sets graphql-core's parser
 limit; `RequestLimits` gives its error the limits' code.)
 
-Depth, aliases, directives and cost are measured in one walk of each operation, with
+Depth, aliases, directives, cost and storage calls are measured in one walk of each operation, with
 fragments expanded where they are spread (each fragment measured once, so a fragment
 spread many times costs the walk nothing more). The walk runs before GraphQL's own
 validation, whose cost grows faster than the document: an abusive document is refused
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -47,6 +49,23 @@ logger = logging.getLogger("catalog")
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 PAGE_ARGUMENT = "first"
+DELETED_ARGUMENT = "includeDeleted"
+# The fields whose resolvers call DynamoDB, and how many calls one instance makes: a
+# list reads one partition per status it shows (two with includeDeleted), a
+# `Category.products` is one Query per category. A mutation is counted as its usual
+# write and the read that settles a race; retries beyond that meet the run-time limit.
+STORAGE_CALLS: Mapping[tuple[str, str], int] = {
+    ("Query", "product"): 1,
+    ("Query", "category"): 1,
+    ("Query", "products"): 1,
+    ("Query", "categories"): 1,
+    ("Category", "products"): 1,
+}
+LISTS_BY_STATUS = frozenset({("Query", "products"), ("Query", "categories")})
+MUTATION_CALLS = 2
+# Fields answered together for a whole page: the categories of a page of products are
+# one BatchGetItem (schema/product.py's CategoryBatch), not one call per product.
+BATCHED_CALLS = frozenset({("Product", "category")})
 # How graphql-core ends the syntax errors of its parse limits.
 ABORTED = "Parsing aborted."
 
@@ -59,6 +78,7 @@ class Limits:
     max_aliases: int
     max_directives: int
     max_cost: int
+    max_storage_calls: int
 
 
 LIMIT_CODE = "GRAPHQL_VALIDATION_FAILED"
@@ -79,6 +99,9 @@ class Measure:
     aliases: int = 0
     directives: int = 0
     cost: int = 0
+    # DynamoDB calls, and the batched reads (one call per page, or per item outside a page).
+    calls: int = 0
+    batched: int = 0
 
     def __add__(self, other: Measure) -> Measure:
         return Measure(
@@ -86,7 +109,14 @@ class Measure:
             self.aliases + other.aliases,
             self.directives + other.directives,
             self.cost + other.cost,
+            self.calls + other.calls,
+            self.batched + other.batched,
         )
+
+    @property
+    def storage_calls(self) -> int:
+        """The calls of a whole operation: a batch outside any page reads once per item."""
+        return self.calls + self.batched
 
 
 class OperationMeter:
@@ -99,6 +129,10 @@ class OperationMeter:
     the page size it asks for (its literal, else the variable's value, else the
     variable's default, else the field's default; an unknown value counts as the
     largest page, MAX_PAGE).
+    Storage calls are the DynamoDB calls the resolvers make: each field of
+    STORAGE_CALLS costs its calls per instance of its parent, so a connection under a
+    page costs a Query per item of the page, while a batched field costs one call per
+    page that holds it.
     """
 
     def __init__(
@@ -158,13 +192,40 @@ class OperationMeter:
         )
         child_type = get_named_type(definition.type) if definition else None
         inner = self._selections(node.selection_set, child_type)
-        page = self._page_size(node, definition.args.get(PAGE_ARGUMENT) if definition else None)
+        page_argument = definition.args.get(PAGE_ARGUMENT) if definition else None
+        page = self._page_size(node, page_argument)
+        key = (parent.name if parent else "", node.name.value)
+        calls = self._own_calls(node, key)
+        batched = inner.batched + (1 if key in BATCHED_CALLS else 0)
+        if page_argument is not None:
+            # One batch per page, however many items of the page select it.
+            calls += min(batched, 1) if page else 0
+            batched = 0
         return Measure(
             depth=1 + inner.depth,
             aliases=alias + inner.aliases,
             directives=directives + inner.directives,
             cost=1 + inner.cost * page,
+            calls=calls + inner.calls * page,
+            batched=batched,
         )
+
+    def _own_calls(self, node: FieldNode, key: tuple[str, str]) -> int:
+        parent_is_mutation = key[0] == getattr(self.schema.mutation_type, "name", None)
+        if parent_is_mutation:
+            return MUTATION_CALLS
+        calls = STORAGE_CALLS.get(key, 0)
+        if key in LISTS_BY_STATUS and self._asks_for_deleted(node):
+            calls *= 2
+        return calls
+
+    @staticmethod
+    def _asks_for_deleted(node: FieldNode) -> bool:
+        # A variable counts as true: the measure is cached per page sizes only.
+        for given in node.arguments or ():
+            if given.name.value == DELETED_ARGUMENT:
+                return not (isinstance(given.value, BooleanValueNode) and not given.value.value)
+        return False
 
     def _fragment(self, name: str) -> Measure:
         if name in self._measured:
@@ -225,6 +286,7 @@ def measure_limits(
             (measure.aliases, limits.max_aliases, "aliases"),
             (measure.directives, limits.max_directives, "directives"),
             (measure.cost, limits.max_cost, "cost"),
+            (measure.storage_calls, limits.max_storage_calls, "storage calls"),
         ):
             if actual > limit:
                 message = f"{name} exceeds the maximum {what} of {limit} ({what}: {actual})."

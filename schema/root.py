@@ -193,6 +193,7 @@ def build_schema() -> CatalogSchema:
         max_aliases=config.max_aliases,
         max_directives=config.max_directives,
         max_cost=config.max_cost,
+        max_storage_calls=config.max_storage_calls,
     )
     known_within_limits = KnownWithinLimits()
     # Factories, not instances: Strawberry builds each extension anew for every request.

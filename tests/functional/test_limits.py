@@ -277,6 +277,7 @@ def test_pages_of_pages_of_pages_are_refused(dynamodb_calls: CallRecorder, argum
         ("max_directives", 1, "{ a: __typename @skip(if: false) b: __typename @skip(if: false) }"),
         ("max_tokens", 5, "{ __typename __typename __typename __typename }"),
         ("max_cost", 3, "{ products(first: 2) { edges { cursor } } }"),
+        ("max_storage_calls", 1, '{ a: product(id: "a") { id } b: product(id: "b") { id } }'),
     ],
 )
 def test_each_limit_follows_its_setting(
@@ -302,6 +303,7 @@ def test_each_limit_follows_its_setting(
         ("CATALOG_MAX_DIRECTIVES", "max_directives", 10),
         ("CATALOG_MAX_TOKENS", "max_tokens", 2000),
         ("CATALOG_MAX_COST", "max_cost", 20000),
+        ("CATALOG_MAX_STORAGE_CALLS", "max_storage_calls", 500),
         ("CATALOG_MAX_BODY_BYTES", "max_body_bytes", 1_000_000),
     ],
 )
@@ -364,6 +366,7 @@ def test_defaults_are_the_ones_the_docs_document(monkeypatch: pytest.MonkeyPatch
         "CATALOG_MAX_DIRECTIVES",
         "CATALOG_MAX_TOKENS",
         "CATALOG_MAX_COST",
+        "CATALOG_MAX_STORAGE_CALLS",
         "CATALOG_MAX_BODY_BYTES",
         "CATALOG_INTROSPECTION",
         "CATALOG_FIELD_SUGGESTIONS",
@@ -400,3 +403,75 @@ def test_cached_document_is_still_measured_with_each_requests_variables(
     assert not small_again.errors
     assert_refused(by_default, dynamodb_calls, "cost")
     assert_refused(not_a_page, dynamodb_calls, "cost")
+
+
+# The red team's request: every other limit passes (cost 2404), but each category of
+# each alias lists its products with a Query of its own: 4 x (1 + 100) storage calls.
+CATEGORY_FAN_OUT = (
+    "{ "
+    + " ".join(
+        f"c{i}: categories(first: 100) {{ edges {{ node {{"
+        " products(first: 1) { edges { node { id name } } } } } }"
+        for i in range(4)
+    )
+    + " }"
+)
+# A storefront home page: 20 categories with 4 products each, and each product's category.
+HOME_PAGE = """
+{ categories(first: 20) { edges { node { id name products(first: 4) {
+    edges { node { id name price imageUrl category { name } } }
+} } } } }
+"""
+
+
+@ON_MOTO
+def test_storage_calls_over_limit_are_refused(dynamodb_calls: CallRecorder) -> None:
+    response = send(dynamodb_calls, CATEGORY_FAN_OUT)
+
+    assert_refused(response, dynamodb_calls, "storage calls of 120")
+    assert "(storage calls: 404)" in response.errors[0]["message"]
+
+
+def test_storage_calls_of_a_home_page_are_within_limit(
+    api: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    # GIVEN 20 categories of 4 products each
+    for c in range(20):
+        category = api.ok(
+            "mutation($i: UpsertCategoryInput!) { upsertCategory(input: $i) { id } }",
+            {"i": {"name": f"C{c:02}"}},
+        )["upsertCategory"]
+        for p in range(4):
+            api.ok(
+                "mutation($i: UpsertProductInput!) { upsertProduct(input: $i) { id } }",
+                {"i": {"name": f"P{c:02}{p}", "price": "1", "categoryId": category["id"]}},
+            )
+    dynamodb_calls.reset()
+
+    # WHEN the home page is read
+    response = api.public(HOME_PAGE)
+
+    # THEN it is answered in full, with one Query per category and one for the list
+    assert_answered(response)
+    edges = response.data["categories"]["edges"]
+    assert [len(edge["node"]["products"]["edges"]) for edge in edges] == [4] * 20
+    assert dynamodb_calls.calls == ["Query"] * 21
+
+
+@ON_MOTO
+def test_storage_calls_are_stopped_at_the_limit_while_running(
+    dynamodb_calls: CallRecorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a request the estimate lets through, and a container whose limit then drops
+    # (the estimate cannot foresee every call: a 1 MB page or a retried write)
+    monkeypatch.setattr(settings, "max_storage_calls", 3)
+
+    # WHEN it makes more calls than that
+    response = send(dynamodb_calls, aliased_products(5))
+
+    # THEN the first 3 are made and answered, the others refused without a call
+    assert response.status == 200
+    assert response.codes == ["BAD_USER_INPUT", "BAD_USER_INPUT"]
+    assert "at most 3 storage calls" in response.errors[0]["message"]
+    assert [name for name, _ in dynamodb_calls.responses] == ["GetItem"] * 3
+    assert sum(value is None for value in response.data.values()) == 5
