@@ -13,7 +13,7 @@ from models import Category
 from models.base import DELETED, LIVE
 from resolvers import validation
 from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
-from resolvers.pagination import Page, decode_cursor, paginate
+from resolvers.pagination import Page, decode_cursor, is_sort_key, paginate
 from resolvers.storage import (
     Raced,
     check_item_size,
@@ -48,7 +48,7 @@ def list_categories(
 ) -> Page[Category]:
     """A page of categories ordered by name (case-insensitive), then id."""
     validation.page_size(first)
-    start = decode_cursor(KIND, after)
+    start = decode_cursor(KIND, after, is_sort_key)
     statuses = (LIVE, DELETED) if include_deleted else (LIVE,)
 
     def partition(status: str) -> Any:

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import heapq
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from models.base import MAX_NAME_KEY_BYTES, SORT_KEY_SEPARATOR
 from resolvers.errors import BadUserInput
+from resolvers.validation import ID_PATTERN
 
 CURSOR_VERSION = "v1"
+# The longest cursor the server issues: base64 of "v1:", the kind, and the longest
+# sort key (a name key, the separator and an id), with room to spare.
+MAX_CURSOR = 2048
 
 
 # A listed model: anything with a `sort_key` (PynamoDB's descriptors defeat a Protocol).
@@ -35,19 +42,37 @@ def encode_cursor(kind: str, sort_key: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(kind: str, cursor: str | None) -> str | None:
-    """The sort key a cursor points after; BAD_USER_INPUT for any cursor not ours."""
+def decode_cursor(
+    kind: str, cursor: str | None, valid: Callable[[str], bool] = bool
+) -> str | None:
+    """The sort key a cursor points after; BAD_USER_INPUT for any cursor not ours.
+
+    `valid` tells a key of the list from one the server never issued (which would
+    reach DynamoDB); by default any non-empty key passes.
+    """
     if cursor is None:
         return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raw = ""
+    raw = ""
+    if len(cursor) <= MAX_CURSOR:
+        with contextlib.suppress(binascii.Error, UnicodeDecodeError, ValueError):
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     version, _, rest = raw.partition(":")
     cursor_kind, _, sort_key = rest.partition(":")
-    if version != CURSOR_VERSION or cursor_kind != kind or not sort_key:
+    if version != CURSOR_VERSION or cursor_kind != kind or not valid(sort_key):
         raise BadUserInput("after is not a valid cursor for this list.")
     return sort_key
+
+
+def is_sort_key(value: str) -> bool:
+    """Whether `value` is a key models.base.sort_key can make (name, then id): anything
+    else would reach DynamoDB, which refuses a key over 1,024 bytes with an error."""
+    name, separator, item_id = value.rpartition(SORT_KEY_SEPARATOR)
+    return (
+        bool(separator and name)
+        and ID_PATTERN.fullmatch(item_id) is not None
+        and len(name.encode()) <= MAX_NAME_KEY_BYTES
+        and not any(unicodedata.category(char) == "Cc" for char in name)
+    )
 
 
 def paginate(

@@ -210,3 +210,53 @@ def test_products_page_cost_follows_page_size(api: ApiClient, dynamodb_calls: Ca
 
         assert dynamodb_calls.calls == ["Query"]
         assert dynamodb_calls.responses[0][1]["ScannedCount"] == first + 1
+
+
+def _forged(kind: str, sort_key: str) -> str:
+    return base64.urlsafe_b64encode(f"v1:{kind}:{sort_key}".encode()).decode()
+
+
+# Cursors the server never issues: a sort key longer than an index key may be, without
+# an id, with an id that is not one, or with a character a name cannot hold.
+FORGED_SORT_KEYS = [
+    "z" * 1100,
+    "shoes",
+    "shoes\x1f",
+    "shoes\x1fnot an id!",
+    "sh\x00oes\x1fp1",
+    "shoes\x1f" + "p" * 65,
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "variables"),
+    [
+        (LIST_PRODUCTS, "product", {}),
+        (LIST_CATEGORIES, "category", {}),
+        (CATEGORY_PRODUCTS, "product", {"id": "c1"}),
+    ],
+    ids=["products", "categories", "category-products"],
+)
+def test_list_forged_cursor_is_bad_user_input_without_a_call(
+    api: ApiClient,
+    dynamodb_calls: CallRecorder,
+    query: str,
+    kind: str,
+    variables: dict[str, str],
+) -> None:
+    create_category(api, id="c1")
+    for sort_key in FORGED_SORT_KEYS:
+        dynamodb_calls.reset()
+
+        response = api.public(query, {**variables, "after": _forged(kind, sort_key)})
+
+        assert response.status == 200
+        assert response.codes == ["BAD_USER_INPUT"], sort_key
+        assert "cursor" in response.errors[0]["message"]
+        assert "Query" not in dynamodb_calls.calls
+
+
+def test_list_over_long_cursor_text_is_bad_user_input(api: ApiClient) -> None:
+    response = api.public(LIST_PRODUCTS, {"after": "A" * 100_000})
+
+    assert response.codes == ["BAD_USER_INPUT"]
