@@ -28,11 +28,23 @@ def item_id(value: str, field: str = "id") -> str:
     return value
 
 
+def text(value: Any, field: str) -> Any:
+    """A string DynamoDB can store: Unicode text, so no lone surrogate ("\\ud800")."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise BadUserInput(
+                f"{field} must be valid Unicode text: it holds a lone surrogate."
+            ) from None
+    return value
+
+
 def name(value: Any, field: str = "name") -> str:
     """A name (or the start of one, named `field`), trimmed."""
     if value is None:
         raise BadUserInput(f"{field} cannot be null.")
-    trimmed = str(value).strip()
+    trimmed = str(text(value, field)).strip()
     if not 1 <= len(trimmed) <= MAX_NAME:
         raise BadUserInput(f"{field} must be 1-{MAX_NAME} characters after trimming.")
     if any(unicodedata.category(char) == "Cc" for char in trimmed):
@@ -41,20 +53,26 @@ def name(value: Any, field: str = "name") -> str:
 
 
 def description(value: Any) -> str | None:
+    text(value, "description")
     if value is not None and len(value) > MAX_DESCRIPTION:
         raise BadUserInput(f"description must be at most {MAX_DESCRIPTION} characters.")
     return value  # type: ignore[no-any-return]
 
 
 def price(value: Any, field: str = "price") -> Decimal:
-    """A price (or a bound of a price filter, named `field`): what DynamoDB stores."""
+    """A price (or a bound of a price filter, named `field`): what DynamoDB stores.
+
+    The one check of prices, for writes and for filters alike; the Decimal scalar has
+    already refused anything but a plain ASCII decimal.
+    """
     if value is None:
         raise BadUserInput(f"{field} cannot be null.")
     if not isinstance(value, Decimal) or not value.is_finite():
         raise BadUserInput(f'{field} must be an exact decimal such as "19.99".')
     if not Decimal(0) <= value < MAX_PRICE:
         raise BadUserInput(f"{field} must be at least 0 and less than 1000000000.")
-    canonical = Decimal(format(value.normalize(), "f"))
+    # + 0 turns -0 into 0; format() keeps what normalize() would write as 1E+2 plain.
+    canonical = Decimal(format(value.normalize(), "f")) + 0
     exponent = canonical.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -PRICE_PLACES:
         raise BadUserInput(f"{field} must have at most {PRICE_PLACES} decimal places.")
@@ -81,6 +99,7 @@ def stock(value: Any) -> int:
 def image_url(value: Any) -> str | None:
     if value is None:
         return None
+    text(value, "imageUrl")
     if len(value) > MAX_URL:
         raise BadUserInput(f"imageUrl must be at most {MAX_URL} characters.")
     try:
@@ -91,6 +110,10 @@ def image_url(value: Any) -> str | None:
         raise BadUserInput("imageUrl must be an absolute http or https URL.")
     if any(char.isspace() or unicodedata.category(char) == "Cc" for char in value):
         raise BadUserInput("imageUrl must not contain spaces or control characters.")
+    if "@" in parts.netloc:
+        # https://user:pass@host/ would publish a secret, and https://trusted.example@evil/
+        # shows a host it does not load from.
+        raise BadUserInput("imageUrl must not contain a user name or password.")
     return value  # type: ignore[no-any-return]
 
 

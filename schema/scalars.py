@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import strawberry
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 from strawberry.types.scalar import ScalarDefinition
+
+# A plain ASCII decimal: Python's Decimal() also takes "1_000", other scripts' digits,
+# "+5", " 5 " and "1e2", each a second spelling of an amount a client did not mean.
+DECIMAL_PLACES = 4
+PLAIN_DECIMAL = re.compile(rf"-?[0-9]+(\.[0-9]{{1,{DECIMAL_PLACES}}})?")
 
 
 def serialize_decimal(value: Decimal) -> str:
@@ -19,10 +25,14 @@ def parse_decimal(value: Any) -> Decimal:
     # A JSON number has already been through float: take only strings and integers.
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError('Decimal values are strings, such as "19.99", to stay exact.')
-    try:
-        return Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise ValueError(f"{str(value)[:40]!r} is not a decimal number.") from None
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value):
+        raise ValueError(
+            f"{value[:40]!r} is not a plain decimal: ASCII digits, at most one point and "
+            f'{DECIMAL_PLACES} decimal places, such as "19.99".'
+        )
+    number = Decimal(value)
+    # -0 is 0: one amount, one spelling.
+    return Decimal(0) if number.is_zero() else number
 
 
 def parse_decimal_literal(node: ValueNode, _variables: Any = None) -> Decimal:

@@ -205,3 +205,12 @@ def test_category_product_count_follows_live_products(api: ApiClient) -> None:
     api.ok(DELETE_PRODUCT, {"id": products[1]["id"], "hard": True})
 
     assert get_category(api, category["id"])["productCount"] == 1
+
+
+@pytest.mark.parametrize("field", ["name", "description"])
+def test_upsert_category_lone_surrogate_is_bad_user_input(api: ApiClient, field: str) -> None:
+    response = upsert_category(api, **{"id": "c1", "name": "Shoes", field: "Shoes \udfff"})
+
+    assert response.codes == ["BAD_USER_INPUT"]  # type: ignore[attr-defined]
+    assert field in response.errors[0]["message"]  # type: ignore[attr-defined]
+    assert api.public('{ category(id: "c1") { id } }').data == {"category": None}

@@ -169,7 +169,7 @@ def test_upsert_product_accepts_values_at_the_limits(
 
 
 def test_upsert_product_keeps_money_exact(api: ApiClient) -> None:
-    for price, shown in [("0.1", "0.1"), ("0.30", "0.3"), ("19.99", "19.99"), ("1E+2", "100")]:
+    for price, shown in [("0.1", "0.1"), ("0.30", "0.3"), ("19.99", "19.99"), ("100", "100")]:
         product = create_product(api, price=price)
 
         assert get_product(api, product["id"])["price"] == shown
@@ -330,3 +330,74 @@ def test_product_timestamps_are_utc(api: ApiClient) -> None:
 
     assert created.utcoffset() is not None
     assert created.utcoffset().total_seconds() == 0
+
+
+# Money is a plain ASCII decimal: what Python's Decimal() also takes (underscores,
+# other scripts' digits, signs, spaces, exponents) is refused, for every Decimal input.
+NOT_PLAIN_DECIMALS = [
+    "1_000",
+    "\u0661\u0662",  # Arabic-Indic 12
+    "\uff11\uff12",  # full-width 12
+    "+5",
+    " 5",
+    "5 ",
+    "1e2",
+    "1E+2",
+    "1.",
+    ".5",
+    "1.2.3",
+    "0x10",
+]
+
+
+def test_upsert_product_price_must_be_a_plain_ascii_decimal(api: ApiClient) -> None:
+    for price in NOT_PLAIN_DECIMALS:
+        response = upsert_product(api, id="p1", name="Boot", price=price)
+
+        assert response.codes == ["BAD_USER_INPUT"], price
+        assert "price" in response.errors[0]["message"], price
+    assert get_product(api, "p1") is None
+
+
+def test_upsert_product_price_literal_must_be_a_plain_ascii_decimal(api: ApiClient) -> None:
+    response = api.admin('mutation { upsertProduct(input: {name: "Lit", price: 1e2}) { id } }')
+
+    assert response.codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "1e2" in response.errors[0]["message"]
+    assert "plain decimal" in response.errors[0]["message"]
+
+
+def test_upsert_product_negative_zero_price_is_stored_as_zero(api: ApiClient) -> None:
+    product = create_product(api, price="-0")
+
+    assert product["price"] == "0"
+    assert get_product(api, product["id"])["price"] == "0"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:pass@example.com/a.png",
+        "https://user@example.com/a.png",
+        "https://example.com/a b.png",
+        " https://example.com/a.png",
+        "https://example.com/a.png\u00a0",
+    ],
+)
+def test_upsert_product_image_url_refuses_credentials_and_spaces(api: ApiClient, url: str) -> None:
+    response = upsert_product(api, id="p1", name="Boot", price="1", imageUrl=url)
+
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert "imageUrl" in response.errors[0]["message"]
+    assert get_product(api, "p1") is None
+
+
+@pytest.mark.parametrize("field", ["name", "description", "imageUrl"])
+def test_upsert_product_lone_surrogate_is_bad_user_input(api: ApiClient, field: str) -> None:
+    value = "https://example.com/\ud800.png" if field == "imageUrl" else "Boot \ud800"
+
+    response = upsert_product(api, **{"id": "p1", "name": "Boot", "price": "1", field: value})
+
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert field in response.errors[0]["message"]
+    assert get_product(api, "p1") is None
