@@ -74,6 +74,12 @@ class CatalogGraphQL(GraphQL[Context, None]):
             value = super().parse_json(data)
         except RecursionError:
             raise HTTPException(400, "The JSON is nested too deeply.") from None
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The JSON is not valid UTF-8.") from None
+        except ValueError:
+            # json's own errors are Strawberry's 400 already; what is left is a number
+            # over Python's integer-digits limit (int_max_str_digits, 4,300).
+            raise HTTPException(400, "The JSON holds a number too long to read.") from None
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, "Expected a JSON object.")
         return value

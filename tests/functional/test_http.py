@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from typing import Any
@@ -259,3 +260,56 @@ def test_json_posts_are_answered_as_strawberrys_view_answers(
     for header in ("content-type", "content-length", "cache-control"):
         assert response.headers.get(header) == expected.headers.get(header)
     assert bool(left_to_the_view) == (request_body in LEFT_TO_THE_VIEW.values())
+
+
+# Python refuses to read an integer of more than 4,300 digits (int_max_str_digits).
+HUGE_NUMBER = "9" * 4400
+HUGE_VARIABLES = '{"a": ' + HUGE_NUMBER + "}"
+
+
+def _base64(event: dict[str, Any], body: bytes) -> dict[str, Any]:
+    event["body"] = base64.b64encode(body).decode()
+    event["isBase64Encoded"] = True
+    return event
+
+
+def _client_error_events(http: ApiClient, admin_route: bool) -> dict[str, dict[str, Any]]:
+    huge = '{"query": "{ __typename }", "variables": ' + HUGE_VARIABLES + "}"
+    json_type = {"content-type": "application/json"}
+    return {
+        "huge-integer": http_event(http, "POST", huge, admin_route=admin_route, **json_type),
+        "huge-integer-base64": _base64(
+            http_event(http, "POST", "", admin_route=admin_route, **json_type), huge.encode()
+        ),
+        "huge-integer-get": http_event(
+            http,
+            "GET",
+            "",
+            query=f"query={quote('{ __typename }')}&variables={quote(HUGE_VARIABLES)}",
+            admin_route=admin_route,
+            **{"apollo-require-preflight": "true"},
+        ),
+        "not-utf-8-base64": _base64(
+            http_event(http, "POST", "", admin_route=admin_route, **json_type),
+            b'{"query": "{ __typename }", "variables": {"a": "\xff\xfe"}}',
+        ),
+        "not-utf-8-latin-1": _base64(
+            http_event(http, "POST", "", admin_route=admin_route, **json_type),
+            '{"query": "{ __typename }"} caf\xe9'.encode("latin-1"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("admin_route", [False, True], ids=["public", "admin"])
+def test_unreadable_json_is_400_with_a_code(
+    http: ApiClient, dynamodb_calls: CallRecorder, admin_route: bool
+) -> None:
+    for name, event in _client_error_events(http, admin_route).items():
+        response = http.raw(event)
+
+        assert response.status == 400, name
+        assert response.headers["content-type"].startswith("application/json"), name
+        assert response.codes == ["BAD_USER_INPUT"], name
+        if admin_route:
+            assert response.headers["cache-control"] == "no-store", name
+    assert dynamodb_calls.calls == []
