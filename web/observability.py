@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 
 from resolvers.storage import hook_dynamodb
-from schema.recorder import OperationRecord, current_operation
+from schema.recorder import OperationRecord, bounded, current_operation
 from settings import settings
 from web.identity import identity_from_event
 from web.routes import ADMIN_PATH
@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 
 # A request with one of these failed on our side, not the caller's: logged as an error.
 _SERVER_SIDE_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
-# Operation names are chosen by clients: a metric dimension takes only tame ones.
+# Operation names are chosen by clients, and each distinct value of a dimension is a
+# custom metric billed by CloudWatch: a container gives the first few names their own
+# metrics, and counts the rest as `other`. The storefront and admin clients use a
+# dozen operations; 50 leaves room for more without letting a client mint thousands.
+MAX_OPERATION_DIMENSIONS = 50
 _MAX_DIMENSION_LENGTH = 64
 _HOOK_ID = "catalog-observability"
 
@@ -134,7 +138,7 @@ def _log(
         "route": record.route,
         "method": scope.get("method"),
         "status": status,
-        "operation_name": operation.operation_name,
+        "operation_name": bounded(operation.operation_name),
         "operation_type": operation.operation_type,
         "variable_names": _logged_variable_names(operation),
         "duration_ms": duration_ms,
@@ -169,7 +173,11 @@ def _lambda_context_keys(context: Any, cold_start: bool) -> dict[str, Any]:
 
 
 def _logged_variable_names(operation: OperationRecord) -> list[str]:
-    """The variables' names only: their values may hold anything an admin typed."""
+    """The variables' names only: their values may hold anything an admin typed.
+
+    The record holds only names the operation declares, bounded in count and length
+    (schema/recorder.py), so the line cannot grow with the request.
+    """
     return operation.variable_names
 
 
@@ -179,7 +187,7 @@ def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -
     # Metrics keeps one set of dimensions per process; with no await between adding
     # and flushing, concurrent requests (`catalog serve`) cannot mix theirs.
     metrics.add_dimension(name="route", value=record.route)
-    metrics.add_dimension(name="operation", value=_operation_dimension(operation.operation_name))
+    metrics.add_dimension(name="operation", value=operation_dimension(operation.operation_name))
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
     metrics.flush_metrics()
@@ -203,13 +211,29 @@ def _count(name: str, value: int, **dimensions: str) -> None:
         pass  # single_metric prints the document as the block ends
 
 
-def _operation_dimension(operation_name: str | None) -> str:
-    """The `operation` dimension: a client-chosen name, kept to a bounded set of values."""
-    if not operation_name:
-        return "anonymous"
-    if len(operation_name) > _MAX_DIMENSION_LENGTH:
-        return "other"
-    return operation_name
+class OperationDimensions:
+    """The `operation` dimension: the first `limit` distinct names seen, the rest `other`.
+
+    With trusted documents the set becomes the manifest's operation names: this is
+    the one place to change.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._known: set[str] = set()
+
+    def __call__(self, operation_name: str | None) -> str:
+        if not operation_name:
+            return "anonymous"
+        if operation_name in self._known:
+            return operation_name
+        if len(operation_name) > _MAX_DIMENSION_LENGTH or len(self._known) >= self.limit:
+            return "other"
+        self._known.add(operation_name)
+        return operation_name
+
+
+operation_dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
 
 
 def _codes_in(body: bytes) -> list[str]:

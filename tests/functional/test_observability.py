@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
+from schema.recorder import MAX_LOGGED_NAME, MAX_LOGGED_VARIABLES
 from tests.catalog import CATEGORY_PRODUCTS, GET_PRODUCT, UPSERT_PRODUCT, create_category
 from tests.client import ApiClient, load_event
+from web.observability import MAX_OPERATION_DIMENSIONS, OperationDimensions
 
 SECRET = "s3cr3t-do-not-log-9f8e7d"
 ADMIN_SUB = "7d1c3a52-9f0e-4b6d-8a2c-5e4f3b2a1c0d"  # in tests/events/*_admin.json
@@ -257,3 +259,62 @@ def test_tracing_sends_operation_and_dynamodb_subsegments(local_backend: LocalDy
     assert call["parent_id"] == operation["id"]
     assert call["aws"]["operation"] == "Query"
     assert Output(result.stdout).log["xray_trace_id"] == TRACE_ROOT
+
+
+@pytest.mark.parametrize("event_format", ["http-v2", "rest-v1"])
+def test_request_metrics_take_a_bounded_set_of_operation_names(
+    local_backend: LocalDynamoDB, capsys: pytest.CaptureFixture[str], event_format: str
+) -> None:
+    # GIVEN a client that makes up a new operation name for every request
+    client = ApiClient(event_format)
+    capsys.readouterr()
+
+    # WHEN it sends more names than a container keeps as dimensions
+    for i in range(MAX_OPERATION_DIMENSIONS + 10):
+        client.public(f"query Made{i}Up {{ __typename }}")
+
+    # THEN the names beyond the bound all count as `other`
+    output = Output(capsys.readouterr().out)
+    operations = {dims["operation"] for *_, dims in output.metrics()["Requests"]}
+    assert len(operations) <= MAX_OPERATION_DIMENSIONS + 2
+    assert "other" in operations
+
+
+def test_operation_dimension_of_10000_made_up_names_is_bounded() -> None:
+    dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
+
+    values = {dimension(f"Made{i}Up") for i in range(10_000)} | {dimension(None)}
+
+    assert len(values) <= MAX_OPERATION_DIMENSIONS + 2
+    assert dimension("Made0Up") == "Made0Up"
+    assert dimension("Made9999Up") == "other"
+    assert dimension("x" * 65) == "other"
+
+
+@pytest.mark.parametrize("event_format", ["http-v2", "rest-v1"])
+def test_request_log_names_only_declared_variables_capped(
+    local_backend: LocalDynamoDB, capsys: pytest.CaptureFixture[str], event_format: str
+) -> None:
+    # GIVEN a request with a declared 60 KB variable name, thirty more declared
+    # variables, and a hundred and one undeclared keys, one of them 4 KB long
+    long_name = "v" * 60_000
+    declared = ", ".join(f"$d{i}: Int" for i in range(30))
+    query = f"query Q(${long_name}: Int, {declared}) {{ __typename }}"
+    variables: dict[str, Any] = {long_name: 1, **{f"d{i}": i for i in range(30)}}
+    sent = json.dumps({"query": query, "variables": variables})
+    undeclared = {"u" * 4_000: 1, **{f"undeclared{i}": i for i in range(100)}}
+    client = ApiClient(event_format)
+    event = load_event(event_format)
+    body = json.loads(sent)
+    body["variables"].update(undeclared)
+    event["body"] = json.dumps(body)
+
+    # WHEN it is logged
+    output = captured(capsys, lambda: client.raw(event))
+
+    # THEN only declared names appear, few of them and each short
+    names = output.log["variable_names"]
+    assert not any(name.startswith(("u", "undeclared")) for name in names)
+    assert 0 < len(names) <= MAX_LOGGED_VARIABLES
+    assert all(len(name) <= MAX_LOGGED_NAME for name in names)
+    assert len(json.dumps(output.log)) < 4096
