@@ -1,4 +1,5 @@
-"""What API Gateway does for the Lambda, played locally: an admin identity on the admin route."""
+"""What API Gateway does for the Lambda, played locally: an admin identity on the admin route,
+and only the host names the server is reached by."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from web.responses import CodedError
 from web.routes import ADMIN_PATH
 
 LOCAL_ADMIN_SUBJECT = "local-admin"
@@ -50,3 +52,37 @@ class LocalGateway:
                 },
             },
         }
+
+
+MISDIRECTED = CodedError(
+    "This server answers only the host names it serves (127.0.0.1, localhost or the "
+    "--host given, with its port).",
+    421,
+)
+
+
+class AllowedHosts:
+    """Answer only requests whose Host header names this server: a 421 for any other.
+
+    Anyone who can reach the port is the local admin, and a browser lets a page whose
+    DNS name is made to resolve to 127.0.0.1 (DNS rebinding) read that page's own
+    origin: its requests carry its own host name, which this refuses. Starlette's
+    TrustedHostMiddleware ignores the port and answers in plain text.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: set[str]) -> None:
+        self.app = app
+        self.hosts = {host.lower() for host in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = next((value for name, value in scope["headers"] if name == b"host"), b"")
+            if host.decode("latin-1").lower() not in self.hosts:
+                return await MISDIRECTED(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+def served_hosts(host: str, port: int) -> set[str]:
+    """The Host header values of a server bound to `host` and `port`."""
+    names = {"127.0.0.1", "localhost", f"[{host}]" if ":" in host else host}
+    return {f"{name}:{port}" for name in names}

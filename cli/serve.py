@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import signal
 import socket
@@ -54,11 +55,12 @@ def serve(host: str, port: int) -> int:
         else:
             storage = _start_storage(DATA_DIR)
             _use_storage(storage)
-        app, graphiql = _prepare_app()
-        server = _Server(
-            uvicorn.Config(app, lifespan="off", timeout_graceful_shutdown=5),
-            announcement=_announcement(host, listener.getsockname()[1], graphiql),
-        )
+        port = listener.getsockname()[1]
+        app, graphiql = _prepare_app(host, port)
+        config = uvicorn.Config(app, lifespan="off", timeout_graceful_shutdown=5)
+        # uvicorn sets up its loggers in Config(): the filter goes on after.
+        logging.getLogger("uvicorn.access").addFilter(_without_query_string)
+        server = _Server(config, announcement=_announcement(host, port, graphiql))
         # uvicorn handles the signals while it runs, then raises them again here.
         server.run(sockets=[listener])
     except Stopped:
@@ -86,6 +88,15 @@ class _Server(uvicorn.Server):
         await super().startup(sockets=sockets)
         if self.started:
             print(self.announcement, flush=True)
+
+
+def _without_query_string(record: logging.LogRecord) -> bool:
+    """Log a request's path and status, never its query string: a GET's variables are there."""
+    args = record.args
+    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+        client, method, path, version, status = args
+        record.args = (client, method, path.split("?", 1)[0], version, status)
+    return True
 
 
 def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
@@ -138,10 +149,10 @@ def _use_storage(storage: LocalDynamoDB) -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
-def _prepare_app() -> tuple[ASGIApp, bool]:
+def _prepare_app(host: str, port: int) -> tuple[ASGIApp, bool]:
     """Create missing tables, seed an empty catalog, and build the app; whether it has GraphiQL."""
     # Imported here, not above: these read the settings, which `_use_storage` sets.
-    from cli.gateway import LocalGateway
+    from cli.gateway import AllowedHosts, LocalGateway, served_hosts
     from cli.graphiql import LocalGraphiQL, Unavailable, local_page
     from cli.seed import catalog_is_empty, seed
     from cli.tables import create_tables
@@ -165,7 +176,7 @@ def _prepare_app() -> tuple[ASGIApp, bool]:
     app: ASGIApp = LocalGateway(create_app(graphql_ide_page=page), settings.admin_group)
     if page is not None:
         app = LocalGraphiQL(app, page)
-    return app, settings.graphiql
+    return AllowedHosts(app, served_hosts(host, port)), settings.graphiql
 
 
 def _announcement(host: str, port: int, graphiql: bool) -> str:

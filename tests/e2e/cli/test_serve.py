@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import signal
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -142,3 +146,68 @@ def test_serve_restart_keeps_data_and_does_not_seed_again(
     assert "Seeded" not in second.stdout()
     categories = second.graphql("{ categories { edges { node { id } } } }")
     assert len(categories["data"]["categories"]["edges"]) == len(CATEGORIES)
+
+
+def _post_with_host(served: Any, host: str, path: str = "/admin/graphql") -> Any:
+    """Status, headers and JSON body of a POST whose Host header is `host`."""
+    url = urllib.parse.urlsplit(served.url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    body = json.dumps({"query": "{ __typename }"})
+    connection.putrequest("POST", path, skip_host=True)
+    connection.putheader("Host", host)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body.encode())
+    response = connection.getresponse()
+    answer = response.status, response.headers, json.loads(response.read())
+    connection.close()
+    return answer
+
+
+@pytest.mark.parametrize("path", ["/graphql", "/admin/graphql"])
+def test_serve_refuses_hosts_it_does_not_serve(served: Any, path: str) -> None:
+    # A page on evil.example whose name now resolves to 127.0.0.1 (DNS rebinding) sends
+    # its own host name: it must not reach the local admin.
+    port = urllib.parse.urlsplit(served.url).port
+    for host in [
+        f"evil.example:{port}",
+        "evil.example",
+        f"localhost.evil.example:{port}",
+        f"127.0.0.1:{port + 1}",
+        f"127.0.0.1:{port}@evil.example",
+    ]:
+        status, headers, body = _post_with_host(served, host, path)
+
+        assert status == 421, host
+        assert headers["Content-Type"].startswith("application/json"), host
+        assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]
+
+
+def test_serve_answers_the_hosts_it_serves(served: Any) -> None:
+    port = urllib.parse.urlsplit(served.url).port
+    for host in [f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"]:
+        status, _, body = _post_with_host(served, host)
+
+        assert status == 200, host
+        assert body == {"data": {"__typename": "Query"}}, host
+
+
+def test_serve_access_log_has_path_and_status_but_no_query_string(served: Any) -> None:
+    secret = "s3cr3t-in-a-get-variable"
+    query = urllib.parse.urlencode(
+        {
+            "query": "query ($id: ID!) { product(id: $id) { id } }",
+            "variables": json.dumps({"id": secret}),
+        }
+    )
+    request = urllib.request.Request(
+        f"{served.url}/graphql?{query}", headers={"apollo-require-preflight": "true"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+    output = served.output()
+    assert secret not in output
+    assert any('"GET /graphql HTTP/1.1" 200' in line for line in output.splitlines()), output[
+        -2000:
+    ]
