@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import subprocess
 import sys
@@ -284,8 +285,15 @@ def test_role_dynamodb_resources_are_exactly_the_tables_and_indexes(
     assert indexes == expected_indexes
 
 
+def function_log_group(resources: dict[str, Any]) -> str:
+    """The log group the function writes to (the API's access log has another)."""
+    _, function = only(resources, "AWS::Lambda::Function")
+    name: str = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+    return name
+
+
 def test_role_grants_only_dynamodb_logs_and_xray(resources: dict[str, Any]) -> None:
-    log_group, _ = only(resources, "AWS::Logs::LogGroup")
+    log_group = function_log_group(resources)
     by_service: dict[str, list[dict[str, Any]]] = {}
     for statement in role_statements(resources):
         services = {a.split(":")[0] for a in as_list(statement["Action"])}
@@ -357,9 +365,8 @@ def test_function_environment_names_tables_and_admin_group(resources: dict[str, 
 
 
 def test_function_logs_to_a_group_with_retention(resources: dict[str, Any]) -> None:
-    log_group_name, log_group = only(resources, "AWS::Logs::LogGroup")
-    _, function = only(resources, "AWS::Lambda::Function")
-    assert function["Properties"]["LoggingConfig"]["LogGroup"] == {"Ref": log_group_name}
+    log_group = resources[function_log_group(resources)]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
     assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
@@ -440,12 +447,68 @@ def test_admin_authorizer_takes_issuer_and_audience_from_parameters_or_user_pool
     }
 
 
-def test_own_issuer_must_be_named_without_user_pool(transformed: dict[str, Any]) -> None:
+def test_own_issuer_and_audience_must_be_named_without_user_pool(
+    transformed: dict[str, Any],
+) -> None:
+    # Without an audience, the authorizer would take any token of the issuer, meant
+    # for any of its applications.
     (rule,) = transformed["Rules"].values()
     assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "CreateUserPool"}, "false"]}
     assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
-        {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]}
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]},
+        {"Fn::Not": [{"Fn::Contains": [{"Ref": "JwtAudience"}, ""]}]},
     ]
+
+
+def test_admin_route_accepts_the_app_clients_tokens_without_scopes(
+    resources: dict[str, Any],
+) -> None:
+    # An HTTP API JWT authorizer takes a token whose `aud` (ID token) or `client_id`
+    # (access token) is in the audience; a route with scopes would take access tokens
+    # only. No scopes here: Cognito's ID token, which docs/deploy.md uses, carries
+    # `cognito:groups`, and so does its access token.
+    paths = api_body(resources)["paths"]
+    assert paths["/admin/graphql"]["post"]["security"] == [{"AdminJwt": []}]
+    scheme = api_body(resources)["components"]["securitySchemes"]["AdminJwt"]
+    audience = scheme["x-amazon-apigateway-authorizer"]["jwtConfiguration"]["audience"]
+    assert audience["Fn::If"][1] == [{"Ref": "UserPoolClient"}]
+    _, client = only(resources, "AWS::Cognito::UserPoolClient")
+    assert client["Properties"]["GenerateSecret"] is False
+
+
+def test_user_pool_requires_totp_mfa_for_every_admin(resources: dict[str, Any]) -> None:
+    _, pool = only(resources, "AWS::Cognito::UserPool")
+    assert pool["Properties"]["MfaConfiguration"] == "ON"
+    assert pool["Properties"]["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    _, client = only(resources, "AWS::Cognito::UserPoolClient")
+    # docs/deploy.md's sign-in: a password, then the MFA setup or code challenge.
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["Properties"]["ExplicitAuthFlows"]
+
+
+# What each access log line holds, as API Gateway's $context variables.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "authorizerError": "$context.authorizer.error",
+    "integrationLatency": "$context.integrationLatency",
+}
+
+
+def test_stage_access_log_is_json_without_credentials(resources: dict[str, Any]) -> None:
+    # Requests the authorizer or the throttling refuse never reach the function: the
+    # stage's access log is the only record of them.
+    _, stage = only(resources, "AWS::ApiGatewayV2::Stage")
+    settings = stage["Properties"]["AccessLogSettings"]
+    fields = json.loads(settings["Format"])
+    assert fields.items() >= ACCESS_LOG_FIELDS.items()
+    values = " ".join(fields.values()).lower()
+    assert "header" not in values
+    assert "authorizer.claims" not in values
+    assert "authorizer.jwt" not in values
+    log_group = settings["DestinationArn"]["Fn::GetAtt"][0]
+    assert resources[log_group]["Type"] == "AWS::Logs::LogGroup"
+    assert resources[log_group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
 
 def test_user_pool_has_admin_group_and_app_client_when_created(
