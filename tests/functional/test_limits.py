@@ -424,6 +424,38 @@ HOME_PAGE = """
 """
 
 
+# Storage calls: 101 (a page of 100 categories, a Query each for their products)
+# + 2 (a page of products, one BatchGetItem for their categories) + 15 aliased and 1
+# plain product lookups + 1 category lookup = 120, the limit itself.
+STORAGE_CALLS_120 = (
+    "{ categories(first: 100) { edges { node { products(first: 1) { edges { node { id } } } } } }"
+    " products(first: 100) { edges { node { category { id } } } }"
+    + " ".join(f'p{i}: product(id: "p{i}") {{ id }}' for i in range(15))
+    + ' product(id: "p") { id } category(id: "c") { id } }'
+)
+STORAGE_CALLS_121 = STORAGE_CALLS_120.replace(
+    'category(id: "c") { id }', 'category(id: "c") { products(first: 1) { edges { cursor } } }'
+)
+
+
+@ON_MOTO
+def test_storage_calls_at_limit_are_answered(dynamodb_calls: CallRecorder) -> None:
+    assert_answered(send(dynamodb_calls, STORAGE_CALLS_120))
+
+
+@ON_MOTO
+def test_storage_calls_just_over_limit_are_refused(
+    dynamodb_calls: CallRecorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="catalog"):
+        response = send(dynamodb_calls, STORAGE_CALLS_121)
+
+    assert_refused(response, dynamodb_calls, "storage calls of 120")
+    assert "(storage calls: 121)" in response.errors[0]["message"]
+    [refusal] = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert "storage calls" in refusal
+
+
 @ON_MOTO
 def test_storage_calls_over_limit_are_refused(dynamodb_calls: CallRecorder) -> None:
     response = send(dynamodb_calls, CATEGORY_FAN_OUT)
