@@ -32,12 +32,16 @@ def test_introspection_is_answered_without_storage() -> None:
     assert {"price", "categoryId", "deletedAt", "version"} <= names
 
 
-@pytest.mark.parametrize(("raw", "exact"), [("19.99", "19.99"), (" 0.1 ", "0.1"), (7, "7")])
+@pytest.mark.parametrize(
+    ("raw", "exact"), [("19.99", "19.99"), ("0.1", "0.1"), (7, "7"), ("-0", "0"), ("-1.5", "-1.5")]
+)
 def test_decimal_parses_strings_and_integers_exactly(raw: object, exact: str) -> None:
     assert parse_decimal(raw) == Decimal(exact)
 
 
-@pytest.mark.parametrize("raw", [0.1, True, None, "12,5", "", [1]])
+@pytest.mark.parametrize(
+    "raw", [0.1, True, None, "12,5", "", [1], " 0.1 ", "1_000", "1e2", "+5", "\u0665", "1.23456"]
+)
 def test_decimal_rejects_floats_and_garbage(raw: object) -> None:
     with pytest.raises(ValueError, match=r"Decimal values are strings|is not a decimal number"):
         parse_decimal(raw)
