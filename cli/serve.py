@@ -95,7 +95,7 @@ def _without_query_string(record: logging.LogRecord) -> bool:
     args = record.args
     if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
         client, method, path, version, status = args
-        record.args = (client, method, path.split("?", 1)[0], version, status)
+        record.args = (client, method, str(path).split("?", 1)[0], version, status)
     return True
 
 
