@@ -66,6 +66,9 @@ MUTATION_CALLS = 2
 # Fields answered together for a whole page: the categories of a page of products are
 # one BatchGetItem (schema/product.py's CategoryBatch), not one call per product.
 BATCHED_CALLS = frozenset({("Product", "category")})
+# Connections whose items' batched fields are answered from memory: the products of a
+# category already know their category (ProductConnection.from_page's `parent`).
+PARENT_KNOWN = frozenset({("Category", "products")})
 # How graphql-core ends the syntax errors of its parse limits.
 ABORTED = "Parsing aborted."
 
@@ -199,7 +202,7 @@ class OperationMeter:
         batched = inner.batched + (1 if key in BATCHED_CALLS else 0)
         if page_argument is not None:
             # One batch per page, however many items of the page select it.
-            calls += min(batched, 1) if page else 0
+            calls += min(batched, 1) if page and key not in PARENT_KNOWN else 0
             batched = 0
         return Measure(
             depth=1 + inner.depth,

@@ -1,4 +1,5 @@
-"""Measuring a document against the request limits (depth, aliases, directives, cost).
+"""Measuring a document against the request limits (depth, aliases, directives, cost,
+storage calls).
 
 Only the document, the variables, the limits and the assembled schema's types: no storage.
 """
@@ -19,9 +20,11 @@ from schema.root import schema
 # built alone would have none).
 CONTRACT = core_schema(schema)
 # Every measure is over -1, so every one is reported with its value.
-ZERO = Limits(max_depth=-1, max_aliases=-1, max_directives=-1, max_cost=-1)
-DEFAULTS = Limits(max_depth=8, max_aliases=15, max_directives=50, max_cost=5000)
-MEASURED = re.compile(r"\((depth|aliases|directives|cost): (\d+)\)\.$")
+ZERO = Limits(max_depth=-1, max_aliases=-1, max_directives=-1, max_cost=-1, max_storage_calls=-1)
+DEFAULTS = Limits(
+    max_depth=8, max_aliases=15, max_directives=50, max_cost=5000, max_storage_calls=120
+)
+MEASURED = re.compile(r"\((depth|aliases|directives|cost|storage calls): (\d+)\)\.$")
 
 
 def measure(query: str, variables: dict[str, Any] | None = None) -> dict[str, int]:
@@ -173,6 +176,7 @@ def test_limits_report_every_limit_an_operation_is_over() -> None:
     assert [message.split(" of ")[0] for message in messages] == [
         "Operation 'Big' exceeds the maximum depth",
         "Operation 'Big' exceeds the maximum cost",
+        "Operation 'Big' exceeds the maximum storage calls",
     ]
 
 
@@ -185,3 +189,51 @@ def test_limits_measure_each_operation_of_a_document() -> None:
     """
 
     assert refusals(query) == ["Operation 'Large' exceeds the maximum cost of 5000 (cost: 7381)."]
+
+
+@pytest.mark.parametrize(
+    ("query", "calls"),
+    [
+        # A storefront home page: 1 Query for the categories, 1 per category for its
+        # products, whose `category` is the parent already read.
+        (
+            "{ categories(first: 20) { edges { node { products(first: 4) {"
+            " edges { node { name category { name } } } } } } } }",
+            21,
+        ),
+        # The red team's fan-out: 4 x (1 + 100).
+        (
+            "{ "
+            + " ".join(
+                f"c{i}: categories(first: 100) {{ edges {{ node {{"
+                " products(first: 1) { edges { node { id } } } } } }"
+                for i in range(4)
+            )
+            + " }",
+            404,
+        ),
+        # A page's categories are one BatchGetItem, however many products select them.
+        ("{ products(first: 100) { edges { node { category { id } c: category { name } } } } }", 2),
+        # Outside a page, each product reads its own category.
+        ('{ a: product(id: "a") { category { id } } b: product(id: "b") { category { id } } }', 4),
+        # includeDeleted reads two partitions; a variable counts as true.
+        ("{ products(includeDeleted: true) { edges { cursor } } }", 2),
+        ("{ products(includeDeleted: false) { edges { cursor } } }", 1),
+        ("query($d: Boolean!) { categories(includeDeleted: $d) { edges { cursor } } }", 2),
+        ('mutation { upsertCategory(input: {name: "Hats"}) { id } }', 2),
+        ("{ __typename }", 0),
+    ],
+    ids=[
+        "home-page",
+        "fan-out",
+        "batch-per-page",
+        "batch-per-item",
+        "include-deleted",
+        "live-only",
+        "include-deleted-variable",
+        "mutation",
+        "no-storage",
+    ],
+)
+def test_measure_storage_calls_count_what_the_resolvers_call(query: str, calls: int) -> None:
+    assert measure(query)["storage calls"] == calls
