@@ -42,9 +42,7 @@ def encode_cursor(kind: str, sort_key: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(
-    kind: str, cursor: str | None, valid: Callable[[str], bool] = bool
-) -> str | None:
+def decode_cursor(kind: str, cursor: str | None, valid: Callable[[str], bool] = bool) -> str | None:
     """The sort key a cursor points after; BAD_USER_INPUT for any cursor not ours.
 
     `valid` tells a key of the list from one the server never issued (which would
