@@ -229,11 +229,11 @@ FORGED_SORT_KEYS = [
 
 
 @pytest.mark.parametrize(
-    ("query", "kind", "variables"),
+    ("query", "field", "variables"),
     [
-        (LIST_PRODUCTS, "product", {}),
-        (LIST_CATEGORIES, "category", {}),
-        (CATEGORY_PRODUCTS, "product", {"id": "c1"}),
+        (LIST_PRODUCTS, "products", {}),
+        (LIST_CATEGORIES, "categories", {}),
+        (CATEGORY_PRODUCTS, "category", {"id": "c1"}),
     ],
     ids=["products", "categories", "category-products"],
 )
@@ -241,15 +241,26 @@ def test_list_forged_cursor_is_bad_user_input_without_a_call(
     api: ApiClient,
     dynamodb_calls: CallRecorder,
     query: str,
-    kind: str,
+    field: str,
     variables: dict[str, str],
 ) -> None:
+    # GIVEN a real cursor of the list, whose kind the forged ones copy
+    create_category(api, "Two")
     create_category(api, id="c1")
+    create_product(api, "One", categoryId="c1")
+    create_product(api, "Two", categoryId="c1")
+    page = api.public(query, {**variables, "first": 1}).data[field]
+    connection = page["products"] if field == "category" else page
+    real = connection["pageInfo"]["endCursor"]
+    decoded = base64.urlsafe_b64decode(real + "=" * (-len(real) % 4)).decode()
+    kind = decoded.split(":")[1]
     for sort_key in FORGED_SORT_KEYS:
         dynamodb_calls.reset()
 
+        # WHEN a cursor of that kind carries a key the server never issued
         response = api.public(query, {**variables, "after": _forged(kind, sort_key)})
 
+        # THEN it is refused before any Query
         assert response.status == 200
         assert response.codes == ["BAD_USER_INPUT"], sort_key
         assert "cursor" in response.errors[0]["message"]
