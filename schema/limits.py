@@ -25,6 +25,7 @@ from typing import Any
 from graphql import (
     BooleanValueNode,
     DocumentNode,
+    EnumValueNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -62,6 +63,12 @@ STORAGE_CALLS: Mapping[tuple[str, str], int] = {
     ("Category", "products"): 1,
 }
 LISTS_BY_STATUS = frozenset({("Query", "products"), ("Query", "categories")})
+# A product list in another order than by name reads the in-stock and out-of-stock
+# shelves apart (resolvers/product_lists.py): one more Query, unless `inStock` picks
+# one shelf, which the estimate does not look into.
+PRODUCT_LISTS = frozenset({("Query", "products"), ("Category", "products")})
+SORT_ARGUMENT = "sortKey"
+NAME_ORDER = "NAME"
 MUTATION_CALLS = 2
 # Fields answered together for a whole page: the categories of a page of products are
 # one BatchGetItem (schema/product.py's CategoryBatch), not one call per product.
@@ -218,9 +225,19 @@ class OperationMeter:
         if parent_is_mutation:
             return MUTATION_CALLS
         calls = STORAGE_CALLS.get(key, 0)
+        if key in PRODUCT_LISTS and not self._in_name_order(node):
+            calls += 1
         if key in LISTS_BY_STATUS and self._asks_for_deleted(node):
-            calls *= 2
+            calls += 1
         return calls
+
+    @staticmethod
+    def _in_name_order(node: FieldNode) -> bool:
+        # A variable counts as another order, like includeDeleted's.
+        for given in node.arguments or ():
+            if given.name.value == SORT_ARGUMENT:
+                return isinstance(given.value, EnumValueNode) and given.value.value == NAME_ORDER
+        return True
 
     @staticmethod
     def _asks_for_deleted(node: FieldNode) -> bool:
