@@ -23,6 +23,17 @@ def _positive(name: str, default: int) -> int:
     return value
 
 
+def _images_base_url() -> str | None:
+    """The images' public URL prefix, without a trailing slash; a bucket needs one."""
+    base = _env("CATALOG_IMAGES_BASE_URL", "").rstrip("/")
+    if _env("CATALOG_IMAGES_BUCKET", "") and not base.startswith(("https://", "http://")):
+        raise ValueError(
+            "CATALOG_IMAGES_BASE_URL must be the http(s) URL images are served from "
+            "when CATALOG_IMAGES_BUCKET is set"
+        )
+    return base or None
+
+
 @dataclass
 class Settings:
     """The process's configuration (docs/deploy.md has the table).
@@ -53,6 +64,13 @@ class Settings:
     log_level: str = "INFO"
     metrics_namespace: str = "CatalogAPI"
     tracing: bool = False
+    # Product images (resolvers/images.py): the bucket they are uploaded to and kept in,
+    # the public URL of its images/ prefix (a CDN), and the largest file accepted. No
+    # bucket turns the image mutations off. The S3 endpoint is botocore's own
+    # AWS_ENDPOINT_URL_S3, read by botocore itself.
+    images_bucket: str | None = None
+    images_base_url: str | None = None
+    max_image_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +97,9 @@ class Settings:
             ),
             tracing=_flag("CATALOG_TRACING", cls.tracing)
             and not _flag("POWERTOOLS_TRACE_DISABLED", False),
+            images_bucket=_env("CATALOG_IMAGES_BUCKET", "") or None,
+            images_base_url=_images_base_url(),
+            max_image_bytes=_positive("CATALOG_MAX_IMAGE_BYTES", cls.max_image_bytes),
         )
 
 
