@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cli.dynamodb_local import free_port, wait_until_serving
 
@@ -64,6 +67,7 @@ class LocalS3:
 
     endpoint_url: str
     _server: Any = field(default=None, repr=False)
+    _saving: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def start(cls) -> LocalS3:
@@ -90,21 +94,28 @@ class LocalS3:
         return count
 
     def save(self, folder: Path) -> int:
-        """Make `folder` hold exactly the bucket's objects, one file each; how many."""
-        client = s3_client(self.endpoint_url)
-        keys = set()
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
-            for item in page.get("Contents", []):
-                key = item["Key"]
-                keys.add(key)
-                target = folder / key
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(client.get_object(Bucket=BUCKET, Key=key)["Body"].read())
-        if folder.is_dir():
-            for path in folder.rglob("*"):
-                if path.is_file() and path.relative_to(folder).as_posix() not in keys:
-                    path.unlink()
-        return len(keys)
+        """Make `folder` hold exactly the bucket's objects, one file each; how many.
+
+        Only objects not yet in `folder` are read: a key never changes content.
+        """
+        with self._saving:
+            client = s3_client(self.endpoint_url)
+            keys = set()
+            for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+                for item in page.get("Contents", []):
+                    key = item["Key"]
+                    keys.add(key)
+                    target = folder / key
+                    if target.is_file() and target.stat().st_size == item["Size"]:
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    body = client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+                    target.write_bytes(body)
+            if folder.is_dir():
+                for path in folder.rglob("*"):
+                    if path.is_file() and path.relative_to(folder).as_posix() not in keys:
+                        path.unlink()
+            return len(keys)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -122,3 +133,22 @@ def _served_as(key: str) -> dict[str, str]:
     if not key.startswith("images/") or content_type is None:
         return {}
     return {"ContentType": content_type, "CacheControl": IMMUTABLE}
+
+
+class SavesImages:
+    """After each admin request (the only way files are attached or deleted), save the bucket.
+
+    The images then survive a restart, or a kill, as the rows DynamoDB Local writes
+    to disk do; an upload posted but not yet attached is saved with the next one.
+    """
+
+    def __init__(self, app: ASGIApp, local: LocalS3, folder: Path, admin_path: str) -> None:
+        self.app = app
+        self.local = local
+        self.folder = folder
+        self.admin_path = admin_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http" and scope["path"] == self.admin_path:
+            await run_in_threadpool(self.local.save, self.folder)
