@@ -59,8 +59,9 @@ def serve(host: str, port: int) -> int:
             storage = _start_storage(DATA_DIR)
             _use_storage(storage)
         if not os.environ.get("CATALOG_IMAGES_BUCKET", "").strip():
-            # Files kept beside the rows they belong to; none beside moto's in-memory rows.
-            kept = storage is None or storage.kind == "dynamodb-local"
+            # Files kept beside the rows they belong to, when they are ours to keep:
+            # not beside moto's in-memory rows, nor beside another DynamoDB's.
+            kept = storage is not None and storage.kind == "dynamodb-local"
             images_dir = IMAGES_DIR if kept else None
             images = _start_images(images_dir)
         app, graphiql = _prepare_app(images, images_dir)

@@ -1,8 +1,12 @@
 // How a frontend uses the generated types: each call's variables and result are
 // checked against the schema. `tsc --noEmit` (tests/e2e/clients) type-checks this file.
 import type {
+  AttachProductImageMutation,
+  AttachProductImageMutationVariables,
   CategoryPageQuery,
   CategoryPageQueryVariables,
+  CreateProductImageUploadMutation,
+  CreateProductImageUploadMutationVariables,
   DeleteProductMutation,
   DeleteProductMutationVariables,
   ProductPageQuery,
@@ -45,6 +49,8 @@ declare const UpsertProduct: string;
 declare const DeleteProduct: string;
 declare const StorefrontPage: string;
 declare const ProductSearch: string;
+declare const CreateProductImageUpload: string;
+declare const AttachProductImage: string;
 
 /** A category's in-stock products by price, cheapest first, within a price range. */
 export async function storefront(
@@ -121,4 +127,41 @@ export async function renameThenDelete(api: string, token: string, id: string): 
     { headers },
   );
   return deleteProduct.deletedAt;
+}
+
+/**
+ * An image picked in a browser (`<input type="file">`) made a product's image: an upload
+ * form from the API, the file POSTed straight to storage, then attached; its public URL.
+ */
+export async function uploadProductImage(
+  api: string,
+  token: string,
+  productId: string,
+  file: File,
+): Promise<string> {
+  const headers = { Authorization: `Bearer ${token}` };
+  const { createProductImageUpload: upload } = await request<
+    CreateProductImageUploadMutation,
+    CreateProductImageUploadMutationVariables
+  >(
+    `${api}/admin/graphql`,
+    CreateProductImageUpload,
+    { input: { productId, contentType: file.type, contentLength: file.size } },
+    { headers },
+  );
+  const form = new FormData();
+  for (const { name, value } of upload.fields) form.append(name, value);
+  form.append("file", file); // last: S3 ignores fields after the file
+  const posted = await fetch(upload.url, { method: "POST", body: form });
+  if (!posted.ok) throw new Error(`upload refused: HTTP ${posted.status}`);
+  const { attachProductImage } = await request<
+    AttachProductImageMutation,
+    AttachProductImageMutationVariables
+  >(
+    `${api}/admin/graphql`,
+    AttachProductImage,
+    { input: { productId, uploadId: upload.uploadId } },
+    { headers },
+  );
+  return attachProductImage.image?.url ?? "";
 }
