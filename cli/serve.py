@@ -177,7 +177,8 @@ def _prepare_app(images: LocalS3 | None, images_dir: Path | None) -> tuple[ASGIA
     from cli.seed import catalog_is_empty, seed
     from cli.tables import create_tables
     from settings import settings
-    from web.app import ADMIN_PATH, create_app
+    from web.app import create_app
+    from web.routes import ADMIN_PATH
 
     for table, created in create_tables():
         if created:

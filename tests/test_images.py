@@ -18,7 +18,6 @@ import pytest
 from ulid import ULID
 
 import models.images
-import resolvers.images
 from cli.dynamodb_local import LocalDynamoDB
 from cli.local_s3 import prepare_bucket
 from resolvers import products
@@ -96,11 +95,8 @@ def s3_endpoint(moto_server: LocalDynamoDB) -> Iterator[str]:
 @pytest.fixture
 def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, backend: LocalDynamoDB) -> Bucket:
     """The images bucket, emptied, and settings that name it."""
-    configured = dataclasses.replace(
-        settings, images_bucket=BUCKET, images_base_url=f"{s3_endpoint}/{BUCKET}/images"
-    )
-    for module in (models.images, resolvers.images):
-        monkeypatch.setattr(module, "settings", configured)
+    monkeypatch.setattr(settings, "images_bucket", BUCKET)
+    monkeypatch.setattr(settings, "images_base_url", f"{s3_endpoint}/{BUCKET}/images")
     found = Bucket(s3_endpoint, _test_client(s3_endpoint))
     for key in found.listed():
         found.client.delete_object(Bucket=BUCKET, Key=key)
@@ -308,8 +304,7 @@ def test_attach_product_image_refuses_a_file_over_the_limit(
     # GIVEN an upload made while the limit was higher than it is now
     product = create_product(api)
     upload_id = upload(api, product["id"], JPEG, "image/jpeg")
-    lower = dataclasses.replace(resolvers.images.settings, max_image_bytes=len(JPEG) - 1)
-    monkeypatch.setattr(resolvers.images, "settings", lower)
+    monkeypatch.setattr(settings, "max_image_bytes", len(JPEG) - 1)
 
     response = attach(api, product["id"], upload_id)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import io
 import json
 import zipfile
@@ -211,16 +210,10 @@ def test_handler_round_trip_on_stack_tables_within_role_actions(
 def stack_images(stack: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> str:
     """The function's settings pointed at the stack's images bucket, as its environment is."""
     import models.images
-    import resolvers.images
     from settings import settings
 
-    configured = dataclasses.replace(
-        settings,
-        images_bucket=stack["ImagesBucketName"],
-        images_base_url=MOTO_IMAGES_BASE_URL,
-    )
-    for module in (models.images, resolvers.images):
-        monkeypatch.setattr(module, "settings", configured)
+    monkeypatch.setattr(settings, "images_bucket", stack["ImagesBucketName"])
+    monkeypatch.setattr(settings, "images_base_url", MOTO_IMAGES_BASE_URL)
     monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
     models.images.client.cache_clear()
     return stack["ImagesBucketName"]

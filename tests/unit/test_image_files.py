@@ -11,7 +11,7 @@ import pytest
 from resolvers.errors import BadUserInput
 from resolvers.image_files import BLOCK_BYTES, FETCH_BYTES, MAX_SIDE, RangeReader, check, sniff
 
-IMAGES = Path(__file__).parent / "images"
+IMAGES = Path(__file__).parents[1] / "images"
 PNG = (IMAGES / "mountain-24x16.png").read_bytes()
 JPEG = (IMAGES / "mountain-40x30.jpg").read_bytes()
 LIMIT = 5 * 1024 * 1024
