@@ -14,6 +14,7 @@ from typing import Any
 
 from bench.events import LambdaContext, load_event
 from cli.dynamodb_local import LocalDynamoDB
+from cli.local_s3 import BUCKET, LocalS3, base_url
 
 CATEGORIES = 5
 PRODUCTS = 200
@@ -38,6 +39,21 @@ def dynamodb_local() -> Iterator[LocalDynamoDB]:
     with LocalDynamoDB.start_dynamodb_local() as server:
         configure(server.endpoint_url)
         yield server
+
+
+@contextmanager
+def images_bucket() -> Iterator[LocalS3]:
+    """moto's S3 in this process with the images bucket, and the app's settings naming it."""
+    local = LocalS3.start()
+    os.environ.update(
+        AWS_ENDPOINT_URL_S3=local.endpoint_url,
+        CATALOG_IMAGES_BUCKET=BUCKET,
+        CATALOG_IMAGES_BASE_URL=base_url(local.endpoint_url),
+    )
+    try:
+        yield local
+    finally:
+        local.stop()
 
 
 def create_tables() -> None:

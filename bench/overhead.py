@@ -47,6 +47,7 @@ def measure(
         return elapsed
 
     def run_baseline(op: Operation) -> float:
+        op.prepare()
         raw_calls.take()
         start = time.perf_counter()
         op.baseline()
