@@ -65,7 +65,7 @@ def create_upload(product_id: str, content_type: str, content_length: int) -> Up
     kind = content_type.removeprefix("image/")
     upload_id = f"{ULID()}-{kind}-{content_length}"
     with s3_errors():
-        _client()
+        _hook_deadline()
         url, fields = store.presigned_post(
             store.upload_key(product_id, upload_id), content_type, content_length, UPLOAD_SECONDS
         )
@@ -87,7 +87,7 @@ def attach_image(product_id: str, upload_id: str, expected_version: int | None) 
     current = _writable(product_id, expected_version)
     source = store.upload_key(product_id, upload_id)
     with s3_errors():
-        _client()
+        _hook_deadline()
         image = _checked(source, f"image/{match['kind']}", int(match["length"]))
         public = store.image_key(product_id, f"{ULID()}.{image.extension}")
         store.publish(source, public, image.content_type)
@@ -108,10 +108,10 @@ def delete_product_files(product_id: str) -> None:
         return
     try:
         with s3_errors():
-            _client()
+            _hook_deadline()
             for prefix in (store.IMAGES_PREFIX, store.UPLOADS_PREFIX):
                 store.delete_prefix(f"{prefix}{product_id}/")
-    except ServiceUnavailable:
+    except (ServiceUnavailable, ClientError):
         # The product is gone already; its files are orphans a retry cannot reach.
         logger.warning("images of deleted product %s not deleted", product_id, exc_info=True)
 
@@ -141,10 +141,9 @@ def _require_configured() -> None:
         raise ServiceUnavailable(NOT_CONFIGURED)
 
 
-def _client() -> Any:
-    client = store.client()
-    hook_deadline(client.meta.events, "s3")
-    return client
+def _hook_deadline() -> None:
+    """Make the S3 client's calls respect the request's time budget, as DynamoDB's do."""
+    hook_deadline(store.client().meta.events, "s3")
 
 
 def _expiry(fields: dict[str, str]) -> datetime:

@@ -18,7 +18,7 @@ import pytest
 from ulid import ULID
 
 import models.images
-from cli.dynamodb_local import LocalDynamoDB
+from cli.dynamodb_local import LocalDynamoDB, free_port
 from cli.local_s3 import prepare_bucket
 from resolvers import products
 from settings import settings
@@ -478,3 +478,21 @@ def test_image_mutations_without_a_bucket_say_images_are_not_configured(
 
     assert response.codes == ["SERVICE_UNAVAILABLE"]
     assert "not configured" in response.errors[0]["message"]
+
+
+def test_attach_product_image_with_storage_unreachable_is_service_unavailable(
+    api: ApiClient, bucket: Bucket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a product, and an S3 endpoint where nothing listens
+    product = create_product(api)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{free_port()}")
+    models.images.client.cache_clear()
+    try:
+        # WHEN an upload is attached
+        response = attach(api, product["id"], f"{ULID()}-png-176")
+    finally:
+        models.images.client.cache_clear()
+    # THEN the client is told to retry, and the product is unchanged
+    assert response.codes == ["SERVICE_UNAVAILABLE"]
+    assert "image store" in response.errors[0]["message"]
+    assert image_of(api, product["id"]) == {"version": 1, "imageUrl": None, "image": None}
