@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
+from botocore.session import get_session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -44,7 +44,13 @@ def public_images_policy(bucket: str) -> str:
 
 
 def s3_client(endpoint_url: str) -> Any:
-    return boto3.client("s3", endpoint_url=endpoint_url, region_name=REGION, **LOCAL_CREDENTIALS)
+    return get_session().create_client(
+        "s3",
+        region_name=REGION,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"],
+    )
 
 
 def prepare_bucket(endpoint_url: str, bucket: str = BUCKET) -> None:

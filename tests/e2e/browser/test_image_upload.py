@@ -76,7 +76,8 @@ def test_browser_uploads_a_product_image_and_renders_it(
     result = tab.page.evaluate(UPLOAD, PRODUCT)
     # THEN the browser shows it at its own size, from the URL the API now gives
     assert result["posted"] == 204
-    assert result["image"]["width"] == 40 and result["image"]["height"] == 30
+    assert result["image"]["width"] == 40
+    assert result["image"]["height"] == 30
     assert result["rendered"] == [40, 30]
     assert screenshot(tab.page, "image-upload.png").stat().st_size > 0
     stored = catalog_server.graphql(

@@ -211,7 +211,8 @@ def test_admin_uploads_and_attaches_a_product_image(public: Client, admin: Clien
     assert posted.status_code == 204
     assert attached.image is not None
     page = public.product_page(id=product_id).product
-    assert page is not None and page.image is not None
+    assert page is not None
+    assert page.image is not None
     assert (page.image.width, page.image.height) == (24, 16)
     assert page.image_url == page.image.url == attached.image.url
     assert httpx.get(page.image.url, timeout=30).content == png

@@ -25,7 +25,7 @@ from settings import settings
 from tests.catalog import DELETE_PRODUCT, GET_PRODUCT, RESTORE_PRODUCT, create_product
 from tests.client import ApiClient
 
-IMAGES = Path(__file__).parent / "images"
+IMAGES = Path(__file__).parents[1] / "images"
 PNG = (IMAGES / "mountain-24x16.png").read_bytes()
 JPEG = (IMAGES / "mountain-40x30.jpg").read_bytes()
 WEBP = (IMAGES / "mountain-32x20.webp").read_bytes()
