@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+TRUSTED_DOCUMENTS_MODES = ("off", "allow", "require")
+# Written by `make clients`; the packaged artifact carries it at the same place.
+MANIFEST = Path(__file__).parent / "clients" / "persisted-documents.json"
 
 
 def _env(name: str, default: str) -> str:
@@ -13,6 +18,13 @@ def _env(name: str, default: str) -> str:
 
 def _flag(name: str, default: bool) -> bool:
     return _env(name, "true" if default else "false").lower() in ("1", "true", "yes")
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env(name, default).lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _positive(name: str, default: int) -> int:
@@ -53,6 +65,15 @@ class Settings:
     log_level: str = "INFO"
     metrics_namespace: str = "CatalogAPI"
     tracing: bool = False
+    # HTTP caching of successful public GET reads (web/app.py): seconds a cache may
+    # serve an answer, then seconds it may serve it stale while it revalidates.
+    cache_max_age: int = 60
+    cache_stale_while_revalidate: int = 300
+    # Persisted documents (web/persisted.py): the automatic persisted queries each
+    # container remembers, and whether the clients' manifest is trusted or required.
+    apq_cache_size: int = 1000
+    trusted_documents: str = "off"
+    trusted_documents_file: str = str(MANIFEST)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +100,15 @@ class Settings:
             ),
             tracing=_flag("CATALOG_TRACING", cls.tracing)
             and not _flag("POWERTOOLS_TRACE_DISABLED", False),
+            cache_max_age=_positive("CATALOG_CACHE_MAX_AGE", cls.cache_max_age),
+            cache_stale_while_revalidate=_positive(
+                "CATALOG_CACHE_STALE_WHILE_REVALIDATE", cls.cache_stale_while_revalidate
+            ),
+            apq_cache_size=_positive("CATALOG_APQ_CACHE_SIZE", cls.apq_cache_size),
+            trusted_documents=_choice(
+                "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
+            ),
+            trusted_documents_file=_env("CATALOG_TRUSTED_DOCUMENTS_FILE", str(MANIFEST)),
         )
 
 
