@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from cli.documents import MANIFEST
 from settings import settings
 from tests.catalog import create_product
 from tests.client import FORMATS, ApiClient, Response, drop_header, http_event
@@ -435,3 +436,47 @@ def test_require_leaves_the_admin_route_free(http: ApiClient) -> None:
 
     assert response.status == 200
     assert response.data == {"products": {"edges": []}}
+
+
+def test_require_runs_the_published_clients_documents_by_hash(
+    http: ApiClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN the committed manifest, required, and a product to show
+    monkeypatch.setattr(settings, "trusted_documents", "require")
+    persisted.manifest.cache_clear()
+    product = create_product(http, name="Trusted")
+    documents = json.loads(MANIFEST.read_text())
+    digest = next(key for key, text in documents.items() if "query ProductPage" in text)
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    capsys.readouterr()
+
+    # WHEN the storefront sends the product page by hash alone
+    response = get(
+        http, {"extensions": json.dumps(extensions), "variables": json.dumps({"id": product["id"]})}
+    )
+
+    # THEN it runs, and its metrics name it as the manifest does
+    assert response.status == 200
+    assert response.data["product"]["name"] == "Trusted"
+    metrics = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    assert [m["operation"] for m in metrics if "Requests" in m] == ["ProductPage"]
+    persisted.manifest.cache_clear()
+
+
+def test_trusted_documents_put_other_operations_in_one_metric_dimension(
+    http: ApiClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(settings, "trusted_documents", "allow")
+    persisted.manifest.cache_clear()
+    capsys.readouterr()
+
+    response = post(http, {"query": "query ChosenByTheClient { __typename }"})
+
+    assert response.status == 200
+    metrics = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    assert [m["operation"] for m in metrics if "Requests" in m] == ["other"]
+    persisted.manifest.cache_clear()
