@@ -82,6 +82,7 @@ test: setup lint java dynamodb-local codegen-tools typescript-client graphiql ch
 bench: setup java dynamodb-local
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.capacity --write
 
 # ariadne-codegen, for the typed Python client: a venv of its own, since it needs a
 # graphql-core older than Strawberry's.
