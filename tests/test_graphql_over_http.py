@@ -194,6 +194,7 @@ def test_mutation_over_get_is_405_allowing_post(
 
     assert response.status == 405
     assert response.headers["allow"] == "POST"
+    assert response.headers["cache-control"] == "no-store"
     assert response.codes == ["BAD_USER_INPUT"]
     assert dynamodb_calls.calls == []
 

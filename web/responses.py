@@ -89,7 +89,9 @@ class CodedError:
         return json.dumps(body, separators=(",", ":")).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_response(send, self.status, self.body(), [JSON_CONTENT, *self.headers])
+        # Some error statuses (405 among them) are cacheable by default (RFC 9110 15.1).
+        headers = [JSON_CONTENT, NO_STORE, *self.headers]
+        await send_response(send, self.status, self.body(), headers)
 
 
 def too_large(limit: int) -> CodedError:
