@@ -32,6 +32,7 @@ def measure(
     handler_times: dict[str, list[float]] = {op.name: [] for op in operations}
     baseline_times: dict[str, list[float]] = {op.name: [] for op in operations}
     calls: dict[str, list[dict[str, int]]] = {op.name: [] for op in operations}
+    capacity: dict[str, float] = {}
     baseline_calls: dict[str, dict[str, int]] = {}
     floored = [op for op in operations if op.name in floor_for]
     floor = stack_floor([op.request()[0] for op in floored])
@@ -42,10 +43,12 @@ def measure(
         request = op.event() if op.event else event(query, variables, admin=admin)
         lambda_context = context()
         app_calls.take()
+        app_calls.take_capacity()
         start = time.perf_counter()
         result = handler(request, lambda_context)
         elapsed = time.perf_counter() - start
         calls[op.name].append(counted(app_calls.take()))
+        capacity[op.name] = max(capacity.get(op.name, 0.0), app_calls.take_capacity())
         if result["statusCode"] != op.status:
             raise RuntimeError(f"{op.name}: the handler answered {result['statusCode']}")
         op.answered(response_data(result, op.status))
@@ -106,6 +109,8 @@ def measure(
                 "minimum_total": sum(op.minimum.values()),
                 "minimum_why": op.why,
                 "baseline_calls": baseline_calls[op.name],
+                # DynamoDB's ConsumedCapacity (read or write units) of the handler's calls.
+                "capacity_units": capacity[op.name],
             }
         )
         if op.name in floor_times:
