@@ -91,6 +91,9 @@ def _operation_name(text: str) -> str:
 
 
 store = AutomaticPersistedQueries(settings.apq_cache_size)
+if settings.trusted_documents != "off":
+    # A missing or broken manifest fails the cold start, not every request after it.
+    manifest()
 
 
 @dataclass(frozen=True)
