@@ -140,3 +140,12 @@ def test_require_leaves_the_admin_route_free(require_steps: dict[str, Any]) -> N
 
     assert step["codes"] == []
     assert len(step["data"]["products"]["edges"]) == 50
+
+
+def test_clients_hash_the_manifests_documents_to_its_keys() -> None:
+    # The manifest is printed by graphql-core; urql and Apollo print with graphql-js's
+    # printer (or its copy): the same text, so the hashes they send are the manifest's.
+    checks = run_node("clients.mjs", "-", "hashes")
+
+    assert len(checks) == 4
+    assert all(check["urql"] and check["apollo"] for check in checks), checks

@@ -2,7 +2,7 @@
 // persisted-query link over GET) against a running `catalog serve`, with each client's
 // default transport, and prints what happened as JSON for the pytest test to judge.
 //
-// usage: node clients.mjs <base url> <scenario>   (scenario: open | require | manifest)
+// usage: node clients.mjs <base url> <scenario>   (scenario: open | require | manifest | hashes)
 import { createHash } from 'node:crypto';
 
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/client';
@@ -151,6 +151,18 @@ if (scenario === 'open') {
   steps.push(await step('apollo-trusted', () => apolloQuery(apollo, PRODUCTS)));
   steps.push(await step('apollo-untrusted', () => apolloQuery(apollo, UNKNOWN)));
   steps.push(await step('urql-admin-untrusted', () => urqlQuery(urqlAdmin, UNKNOWN)));
+} else if (scenario === 'hashes') {
+  // For each document of clients/persisted-documents.json: whether urql and Apollo
+  // (its printer, before its cache adds __typename) hash it to the manifest's key.
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(new URL('../../../clients/persisted-documents.json', import.meta.url)));
+  const checks = Object.entries(manifest).map(([hash, text]) => ({
+    hash,
+    urql: sha256(stringifyDocument(gql(text))) === hash,
+    apollo: sha256(print(gql(text))) === hash,
+  }));
+  console.log(JSON.stringify(checks));
+  process.exit(0);
 } else if (scenario === 'manifest') {
   // The storefront query as each client prints and hashes it: a trusted-documents
   // manifest, as GraphQL Code Generator's client preset would write it.
