@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
-from tests.cli.conftest import Served, cli_env
+from tests.e2e.cli.conftest import Served, cli_env
 
 NODE_PROJECT = Path(__file__).parent / "node"
 NODE_TIMEOUT_SECONDS = 300

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Served
+from tests.e2e.cli.conftest import Served
 from tests.e2e.conftest import run_node
 
 PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
@@ -60,7 +60,8 @@ def test_graphql_http_audit_has_no_errors_or_warnings(open_server: Served, path:
 def test_urql_reads_with_get_and_no_content_type(open_steps: dict[str, Any]) -> None:
     step = open_steps["urql-read"]
 
-    assert step["codes"] == [] and step["networkError"] is None
+    assert step["codes"] == []
+    assert step["networkError"] is None
     assert len(step["data"]["products"]["edges"]) == 3
     (exchange,) = step["exchanges"]
     assert (exchange["method"], exchange["requestContentType"]) == ("GET", None)

@@ -68,7 +68,8 @@ def test_resolve_registers_a_verified_text_then_runs_its_hash_alone() -> None:
     registered = resolve(by_hash(sha256(OTHER), OTHER), public=True)
     again = resolve(by_hash(sha256(OTHER)), public=True)
 
-    assert isinstance(registered, Resolved) and isinstance(again, Resolved)
+    assert isinstance(registered, Resolved)
+    assert isinstance(again, Resolved)
     assert again.query == OTHER
     assert again.request.query == OTHER
 
@@ -91,7 +92,8 @@ def test_resolve_refuses_a_malformed_persisted_query(extension: object) -> None:
 
     error = resolve(request, public=True)
 
-    assert isinstance(error, CodedError) and error.status == 400
+    assert isinstance(error, CodedError)
+    assert error.status == 400
 
 
 @pytest.mark.usefixtures("trusted")
@@ -105,7 +107,8 @@ def test_resolve_runs_a_manifest_hash_without_its_text(
 
     assert isinstance(resolved, Resolved)
     assert resolved.query == TRUSTED
-    assert resolved.trusted is not None and resolved.trusted.operation_name == "ProductNames"
+    assert resolved.trusted is not None
+    assert resolved.trusted.operation_name == "ProductNames"
 
 
 @pytest.mark.usefixtures("trusted")
@@ -114,7 +117,8 @@ def test_resolve_ignores_the_manifest_when_off(monkeypatch: pytest.MonkeyPatch) 
 
     error = resolve(by_hash(sha256(TRUSTED)), public=True)
 
-    assert isinstance(error, CodedError) and error.code == NOT_FOUND_CODE
+    assert isinstance(error, CodedError)
+    assert error.code == NOT_FOUND_CODE
 
 
 @pytest.mark.usefixtures("trusted")
@@ -134,8 +138,10 @@ def test_resolve_require_refuses_other_documents_on_the_public_route(
     error = resolve(request_, public=True)
     admin = resolve(request_, public=False)
 
-    assert isinstance(error, CodedError) and error.code == NOT_TRUSTED_CODE
-    assert isinstance(admin, Resolved) and admin.query == OTHER
+    assert isinstance(error, CodedError)
+    assert error.code == NOT_TRUSTED_CODE
+    assert isinstance(admin, Resolved)
+    assert admin.query == OTHER
 
 
 @pytest.mark.usefixtures("trusted")
@@ -144,4 +150,5 @@ def test_resolve_require_runs_a_trusted_text_sent_in_full(monkeypatch: pytest.Mo
 
     resolved = resolve(GraphQLRequest(TRUSTED, None, None, None), public=True)
 
-    assert isinstance(resolved, Resolved) and resolved.trusted is not None
+    assert isinstance(resolved, Resolved)
+    assert resolved.trusted is not None

@@ -14,7 +14,7 @@ from cli.documents import MANIFEST
 from settings import settings
 from tests.catalog import create_product
 from tests.client import FORMATS, ApiClient, Response, drop_header, http_event
-from tests.conftest import CallRecorder
+from tests.functional.conftest import CallRecorder
 from web import persisted
 from web.persisted import AutomaticPersistedQueries, sha256
 
@@ -231,7 +231,8 @@ def test_public_get_is_cacheable_with_a_strong_etag(http: ApiClient) -> None:
     assert response.status == 200
     assert response.headers["cache-control"] == PUBLIC_CACHE
     assert response.headers["vary"] == "Accept, Accept-Encoding"
-    assert response.headers["etag"].startswith('"') and response.headers["etag"].endswith('"')
+    assert response.headers["etag"].startswith('"')
+    assert response.headers["etag"].endswith('"')
 
 
 def test_public_get_with_the_etag_is_304_without_a_body(
@@ -312,7 +313,8 @@ def test_large_answer_is_gzip_and_base64_for_api_gateway(http: ApiClient) -> Non
     response = post(http, {"query": TYPES}, **{"accept-encoding": "gzip, deflate, br"})
 
     assert len(json.dumps(plain.body)) > 1024
-    assert "content-encoding" not in plain.headers and not plain.base64_encoded
+    assert "content-encoding" not in plain.headers
+    assert not plain.base64_encoded
     assert response.headers["content-encoding"] == "gzip"
     assert response.base64_encoded
     assert response.body == plain.body
