@@ -96,7 +96,7 @@ Where one of these replaces something a library does, a record in
   persisted queries, caching headers, gzip; npm `graphql-http`'s audit checks it).
   Strawberry's view and Starlette serve only GraphiQL and other paths and are imported on
   the first such request, so no cold start imports them ([0001](decisions/0001-fast-json-path.md),
-  [0006](decisions/0006-graphql-over-http-in-the-transport.md)).
+  [0007](decisions/0007-graphql-over-http-in-the-transport.md)).
 - Parsed and validated documents are cached per container (`schema/parsing.py`), and so are
   requests measured within the limits, keyed by the page sizes their variables ask for
   (`schema.limits.KnownWithinLimits`) ([0002](decisions/0002-parse-and-validation-caches.md)).
