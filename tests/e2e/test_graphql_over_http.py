@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.e2e.cli.conftest import Served
 from tests.e2e.conftest import run_node
+
+REPO = Path(__file__).resolve().parents[2]
 
 PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
 
@@ -148,5 +151,5 @@ def test_clients_hash_the_manifests_documents_to_its_keys() -> None:
     # printer (or its copy): the same text, so the hashes they send are the manifest's.
     checks = run_node("clients.mjs", "-", "hashes")
 
-    assert len(checks) == 4
+    assert len(checks) == len(list((REPO / "clients" / "operations").glob("*.graphql")))
     assert all(check["urql"] and check["apollo"] for check in checks), checks
