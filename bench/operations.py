@@ -9,6 +9,7 @@ response body. It skips GraphQL, Mangum, Strawberry and PynamoDB entirely.
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 from collections import Counter, deque
@@ -154,6 +155,10 @@ class Operation:
     answered: Callable[[Any], None] = lambda data: None
     # Run before each timed baseline: what a client did before the request (an upload).
     prepare: Callable[[], None] = lambda: None
+    # The handler's event, for operations that are not a JSON POST of `request`.
+    event: Callable[[], dict[str, Any]] | None = None
+    # The status the handler must answer: 304 for a revalidation.
+    status: int = 200
 
 
 @dataclass
@@ -177,6 +182,9 @@ class Workload:
     # The baseline's staged upload, and the image it replaces on its product.
     _staged: str = ""
     _baseline_image: str | None = None
+    # The ETag of the cached page, and whether its hash is registered (APQ).
+    _etag: str | None = None
+    _persisted: bool = False
 
     def __post_init__(self) -> None:
         # The same client configuration PynamoDB uses (models/base.py + pynamodb).
@@ -590,6 +598,30 @@ class Workload:
         response = self.s3.get_object(Bucket=self.images_bucket, Key=key, Range="bytes=-12")
         data: bytes = response["Body"].read()
         return data
+    # -- GET: HTTP caching and persisted queries ---------------------------------------
+
+    def revalidation_event(self) -> dict[str, Any]:
+        """A GET of the page of 20 with the ETag of its last answer: a 304."""
+        from bench.catalog import context, get_event
+        from handler import handler
+
+        variables = {"first": 20}
+        if self._etag is None:
+            self._etag = handler(get_event(PRODUCTS_PAGE, variables), context())["headers"]["etag"]
+        return get_event(PRODUCTS_PAGE, variables, headers={"if-none-match": self._etag})
+
+    def persisted_event(self) -> dict[str, Any]:
+        """A GET of the page of 20 by its SHA-256 alone, registered once (APQ)."""
+        from bench.catalog import context, get_event
+        from handler import handler
+
+        digest = hashlib.sha256(PRODUCTS_PAGE.encode()).hexdigest()
+        extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+        variables = {"first": 20}
+        if not self._persisted:
+            handler(get_event(PRODUCTS_PAGE, variables, extensions=extensions), context())
+            self._persisted = True
+        return get_event(None, variables, extensions=extensions)
 
     # -- the table ----------------------------------------------------------------------
 
@@ -641,6 +673,23 @@ class Workload:
                 "the page, then its distinct categories in one batch",
                 read(PRODUCTS_PAGE_WITH_CATEGORIES, {"first": 100}),
                 lambda: self.products_page(100, with_categories=True),
+            ),
+            Operation(
+                "products page of 20, GET revalidated by ETag (304)",
+                {"Query": 1},
+                "the page is read again to know whether it changed (no answer cache)",
+                read(PRODUCTS_PAGE, {"first": 20}),
+                lambda: self.products_page(20, with_categories=False),
+                event=self.revalidation_event,
+                status=304,
+            ),
+            Operation(
+                "products page of 20, GET by persisted hash (APQ hit)",
+                {"Query": 1},
+                "one page of the by_name index; the document comes from memory",
+                read(PRODUCTS_PAGE, {"first": 20}),
+                lambda: self.products_page(20, with_categories=False),
+                event=self.persisted_event,
             ),
             Operation(
                 "category page with 20 products",

@@ -67,6 +67,8 @@ class RequestRecord:
     operation: OperationRecord = field(default_factory=OperationRecord)
     dynamodb_calls: Counter[str] = field(default_factory=Counter)
     consumed_capacity: float = 0.0
+    # The manifest's name for a trusted document (web/persisted.py), if it was one.
+    trusted_operation: str | None = None
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("catalog_request", default=None)
@@ -179,7 +181,7 @@ def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -
     # Metrics keeps one set of dimensions per process; with no await between adding
     # and flushing, concurrent requests (`catalog serve`) cannot mix theirs.
     metrics.add_dimension(name="route", value=record.route)
-    metrics.add_dimension(name="operation", value=_operation_dimension(operation.operation_name))
+    metrics.add_dimension(name="operation", value=operation_dimension(record))
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
     metrics.flush_metrics()
@@ -203,8 +205,22 @@ def _count(name: str, value: int, **dimensions: str) -> None:
         pass  # single_metric prints the document as the block ends
 
 
-def _operation_dimension(operation_name: str | None) -> str:
-    """The `operation` dimension: a client-chosen name, kept to a bounded set of values."""
+def note_trusted_operation(name: str) -> None:
+    """Record that the request runs the trusted document of the manifest named `name`."""
+    record = _current.get()
+    if record is not None:
+        record.trusted_operation = name
+
+
+def operation_dimension(record: RequestRecord) -> str:
+    """The `operation` dimension: never a value a client can multiply at will.
+
+    With trusted documents on, the manifest's name of a trusted document, and "other"
+    for any other; without, the operation's name when it is short.
+    """
+    if settings.trusted_documents != "off":
+        return record.trusted_operation or "other"
+    operation_name = record.operation.operation_name
     if not operation_name:
         return "anonymous"
     if len(operation_name) > _MAX_DIMENSION_LENGTH:

@@ -22,7 +22,7 @@ import type { Product } from "./generated/schema";
 
 type GraphQLError = { message: string; extensions?: { code?: string } };
 
-/** POST one operation; the result's data, or the first error's code as an Error. */
+/** POST one operation (a mutation); the result's data, or the first error's code as an Error. */
 export async function request<TData, TVariables>(
   url: string,
   query: string,
@@ -42,7 +42,45 @@ export async function request<TData, TVariables>(
   return body.data as TData;
 }
 
-// The documents of ../operations, as a bundler's GraphQL loader would import them.
+/** The SHA-256 (hex) of a document, as the persisted-query protocol and the manifest key it. */
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Run a query with GET, so browsers and the CDN can cache the answer: by its hash alone
+ * (a persisted query; with trusted documents, the manifest's documents need nothing
+ * more), sending the text only if the server does not know the hash yet.
+ */
+export async function read<TData, TVariables>(
+  url: string,
+  query: string,
+  variables: TVariables,
+  init: RequestInit = {},
+): Promise<TData> {
+  const sha256Hash = await sha256(query);
+  const get = async (withText: boolean) => {
+    const params = new URLSearchParams({
+      variables: JSON.stringify(variables),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash } }),
+    });
+    if (withText) params.set("query", query);
+    const response = await fetch(`${url}?${params}`, { ...init, method: "GET" });
+    return (await response.json()) as { data?: TData; errors?: GraphQLError[] };
+  };
+  let body = await get(false);
+  if (body.errors?.[0]?.extensions?.code === "PERSISTED_QUERY_NOT_FOUND") {
+    body = await get(true);
+  }
+  if (body.errors?.length) {
+    throw new Error(body.errors[0].extensions?.code ?? body.errors[0].message);
+  }
+  return body.data as TData;
+}
+
+// The documents of ../clients/persisted-documents.json (the operations as graphql-js
+// prints them, so their hashes are the manifest's), as a bundler would import them.
 declare const ProductPage: string;
 declare const CategoryPage: string;
 declare const UpsertProduct: string;
@@ -78,7 +116,7 @@ export async function suggestions(api: string, typed: string): Promise<string[]>
 }
 
 export async function productTitle(api: string, id: string): Promise<string> {
-  const data = await request<ProductPageQuery, ProductPageQueryVariables>(
+  const data = await read<ProductPageQuery, ProductPageQueryVariables>(
     `${api}/graphql`,
     ProductPage,
     { id },
@@ -99,7 +137,7 @@ export async function allProductNames(api: string, categoryId: string): Promise<
   let after: string | null = null;
   do {
     const variables: CategoryPageQueryVariables = { id: categoryId, first: 50, after };
-    const data: CategoryPageQuery = await request<CategoryPageQuery, CategoryPageQueryVariables>(
+    const data: CategoryPageQuery = await read<CategoryPageQuery, CategoryPageQueryVariables>(
       `${api}/graphql`,
       CategoryPage,
       variables,

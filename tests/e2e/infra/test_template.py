@@ -549,6 +549,7 @@ def test_api_routes_are_public_graphql_and_authorized_admin(resources: dict[str,
     assert routes == {
         ("/graphql", "get"): None,
         ("/graphql", "post"): None,
+        ("/admin/graphql", "get"): [{"AdminJwt": []}],
         ("/admin/graphql", "post"): [{"AdminJwt": []}],
     }
 
@@ -604,7 +605,66 @@ def test_cors_origins_come_from_parameter(transform_with: Any) -> None:
     condition, cors, otherwise = body["x-amazon-apigateway-cors"]["Fn::If"]
     assert (condition, otherwise) == ("HasCorsOrigins", {"Ref": "AWS::NoValue"})
     assert cors["allowOrigins"] == {"Fn::Split": [",", origins]}
-    assert cors["allowHeaders"] == ["authorization", "content-type"]
+    assert cors["allowHeaders"] == [
+        "authorization",
+        "content-type",
+        "apollographql-client-name",
+        "apollographql-client-version",
+    ]
+    assert cors["exposeHeaders"] == ["etag"]
+
+
+def test_function_environment_takes_http_settings_from_parameters(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, function = only(resources, "AWS::Lambda::Function")
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["CATALOG_TRUSTED_DOCUMENTS"] == {"Ref": "TrustedDocuments"}
+    assert variables["CATALOG_CACHE_MAX_AGE"] == {"Ref": "CacheMaxAge"}
+    assert variables["CATALOG_CACHE_STALE_WHILE_REVALIDATE"] == {"Ref": "CacheStaleWhileRevalidate"}
+    assert template["Parameters"]["TrustedDocuments"]["AllowedValues"] == [
+        "off",
+        "allow",
+        "require",
+    ]
+
+
+def test_cdn_is_optional_and_off_by_default(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["EnableCdn"]["Default"] == "false"
+    for kind in (
+        "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::CachePolicy",
+        "AWS::CloudFront::OriginRequestPolicy",
+    ):
+        assert all(res["Condition"] == "CdnEnabled" for res in of_type(resources, kind).values())
+
+
+def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
+    resources: dict[str, Any],
+) -> None:
+    _, distribution = only(resources, "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    public = config["DefaultCacheBehavior"]
+    (admin,) = config["CacheBehaviors"]
+    public_key = resources[public["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    admin_key = resources[admin["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    public_origin = resources[public["OriginRequestPolicyId"]["Ref"]]["Properties"][
+        "OriginRequestPolicyConfig"
+    ]
+    public_parameters = public_key["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert public_parameters["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+    assert public_parameters["HeadersConfig"]["Headers"] == ["Accept"]
+    assert public_parameters["CookiesConfig"] == {"CookieBehavior": "none"}
+    # Authorization reaches the origin only on the admin path.
+    assert "Authorization" not in public_origin["HeadersConfig"]["Headers"]
+    assert admin["PathPattern"] == "/admin/*"
+    assert "OriginRequestPolicyId" not in admin
+    admin_headers = admin_key["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]
+    assert "Authorization" in admin_headers["Headers"]
+    # Never kept past a second, and the function answers no-store anyway.
+    assert (admin_key["DefaultTTL"], admin_key["MaxTTL"]) == (0, 1)
 
 
 def test_stage_throttling_comes_from_parameters(resources: dict[str, Any]) -> None:
