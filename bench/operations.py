@@ -598,6 +598,7 @@ class Workload:
         response = self.s3.get_object(Bucket=self.images_bucket, Key=key, Range="bytes=-12")
         data: bytes = response["Body"].read()
         return data
+
     # -- GET: HTTP caching and persisted queries ---------------------------------------
 
     def revalidation_event(self) -> dict[str, Any]:
