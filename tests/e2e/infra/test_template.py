@@ -38,6 +38,15 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
     return next(iter(found.items()))
 
 
+def api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
+    """The optional CDN in front of the API (EnableCdn), apart from the images' one."""
+    return {name: res for name, res in resources.items() if name.startswith("Cdn")}
+
+
+def without_api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
+    return {name: res for name, res in resources.items() if not name.startswith("Cdn")}
+
+
 def key_schema(keys: list[dict[str, str]]) -> dict[str, str]:
     return {key["KeyType"]: key["AttributeName"] for key in keys}
 
@@ -386,7 +395,7 @@ def test_images_bucket_policy_denies_plain_http_and_lets_cloudfront_read_images_
     resources: dict[str, Any],
 ) -> None:
     bucket, _ = images_bucket(resources)
-    distribution, _ = only(resources, "AWS::CloudFront::Distribution")
+    distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
     _, policy = only(resources, "AWS::S3::BucketPolicy")
     assert policy["Properties"]["Bucket"] == {"Ref": bucket}
     deny, allow = policy["Properties"]["PolicyDocument"]["Statement"]
@@ -408,8 +417,8 @@ def test_images_distribution_serves_only_the_images_prefix_signed_and_cached_lon
 ) -> None:
     bucket, _ = images_bucket(resources)
     control, _ = only(resources, "AWS::CloudFront::OriginAccessControl")
-    cache_name, cache = only(resources, "AWS::CloudFront::CachePolicy")
-    _, distribution = only(resources, "AWS::CloudFront::Distribution")
+    cache_name, cache = only(without_api_cdn(resources), "AWS::CloudFront::CachePolicy")
+    _, distribution = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
     config = distribution["Properties"]["DistributionConfig"]
     (origin,) = config["Origins"]
     assert origin["DomainName"] == {"Fn::GetAtt": [bucket, "RegionalDomainName"]}
@@ -426,7 +435,7 @@ def test_images_distribution_serves_only_the_images_prefix_signed_and_cached_lon
 
 def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[str, Any]) -> None:
     bucket, _ = images_bucket(resources)
-    distribution, _ = only(resources, "AWS::CloudFront::Distribution")
+    distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
     _, function = only(resources, "AWS::Lambda::Function")
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
@@ -633,18 +642,20 @@ def test_cdn_is_optional_and_off_by_default(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
     assert template["Parameters"]["EnableCdn"]["Default"] == "false"
+    cdn = api_cdn(resources)
     for kind in (
         "AWS::CloudFront::Distribution",
         "AWS::CloudFront::CachePolicy",
         "AWS::CloudFront::OriginRequestPolicy",
     ):
-        assert all(res["Condition"] == "CdnEnabled" for res in of_type(resources, kind).values())
+        assert of_type(cdn, kind)
+        assert all(res["Condition"] == "CdnEnabled" for res in of_type(cdn, kind).values())
 
 
 def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
     resources: dict[str, Any],
 ) -> None:
-    _, distribution = only(resources, "AWS::CloudFront::Distribution")
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
     config = distribution["Properties"]["DistributionConfig"]
     public = config["DefaultCacheBehavior"]
     (admin,) = config["CacheBehaviors"]
