@@ -14,7 +14,7 @@ UV := $(BIN)/uv
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: serve test check bench lint setup dynamodb-local java clean package lock test-min-botocore \
-	codegen-tools typescript-client clients graphiql chromium
+	codegen-tools typescript-client clients graphiql chromium e2e-node
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,7 @@ serve: setup dynamodb-local graphiql
 check: lint
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium
+test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium e2e-node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark (not part of `make test`, whose suite runs only its smoke mode):
@@ -82,6 +82,7 @@ test: setup lint java dynamodb-local codegen-tools typescript-client graphiql ch
 bench: setup java dynamodb-local
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.capacity --write
 
 # ariadne-codegen, for the typed Python client: a venv of its own, since it needs a
 # graphql-core older than Strawberry's.
@@ -106,10 +107,23 @@ $(TS_STAMP): $(TS_CLIENT)/package-lock.json
 
 typescript-client: $(TS_STAMP)
 
-# Regenerates both clients after schema.graphql or clients/operations change.
-clients: codegen-tools typescript-client
+# The GraphQL-over-HTTP audit (npm graphql-http), urql and Apollo Client, which the
+# end-to-end tests drive against `catalog serve`; without npm those tests skip.
+E2E_NODE := tests/e2e/node
+E2E_NODE_STAMP := $(E2E_NODE)/node_modules/.installed
+$(E2E_NODE_STAMP): $(E2E_NODE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(E2E_NODE) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the GraphQL-over-HTTP client tests will skip"; fi
+
+e2e-node: $(E2E_NODE_STAMP)
+
+# Regenerates both clients after schema.graphql or clients/operations change, and
+# clients/persisted-documents.json, the trusted documents (CATALOG_TRUSTED_DOCUMENTS).
+clients: setup codegen-tools typescript-client
 	$(CODEGEN_VENV)/bin/ariadne-codegen
 	npm run --prefix $(TS_CLIENT) codegen
+	$(BIN)/python -m cli.documents
 
 lint: setup
 	$(BIN)/ruff check .
@@ -145,5 +159,5 @@ test-min-botocore: $(UV) java dynamodb-local
 	$(MIN_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) $(DDB_LOCAL)/node_modules $(TS_CLIENT)/node_modules \
+	rm -rf $(VENV) $(DDB_LOCAL)/node_modules $(TS_CLIENT)/node_modules $(E2E_NODE)/node_modules \
 		$(GRAPHIQL)/node_modules .pytest_cache build

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+TRUSTED_DOCUMENTS_MODES = ("off", "allow", "require")
+# Written by `make clients`; the packaged artifact carries it at the same place.
+MANIFEST = Path(__file__).parent / "clients" / "persisted-documents.json"
 
 
 def _env(name: str, default: str) -> str:
@@ -15,12 +20,30 @@ def _flag(name: str, default: bool) -> bool:
     return _env(name, "true" if default else "false").lower() in ("1", "true", "yes")
 
 
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env(name, default).lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _positive(name: str, default: int) -> int:
     """A positive integer setting; a typo fails the cold start instead of lifting a limit."""
     value = int(_env(name, str(default)))
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, not {value}")
     return value
+
+
+def _images_base_url() -> str | None:
+    """The images' public URL prefix, without a trailing slash; a bucket needs one."""
+    base = _env("CATALOG_IMAGES_BASE_URL", "").rstrip("/")
+    if _env("CATALOG_IMAGES_BUCKET", "") and not base.startswith(("https://", "http://")):
+        raise ValueError(
+            "CATALOG_IMAGES_BASE_URL must be the http(s) URL images are served from "
+            "when CATALOG_IMAGES_BUCKET is set"
+        )
+    return base or None
 
 
 @dataclass
@@ -54,6 +77,22 @@ class Settings:
     log_level: str = "INFO"
     metrics_namespace: str = "CatalogAPI"
     tracing: bool = False
+    # Product images (resolvers/images.py): the bucket they are uploaded to and kept in,
+    # the public URL of its images/ prefix (a CDN), and the largest file accepted. No
+    # bucket turns the image mutations off. The S3 endpoint is botocore's own
+    # AWS_ENDPOINT_URL_S3, read by botocore itself.
+    images_bucket: str | None = None
+    images_base_url: str | None = None
+    max_image_bytes: int = 5 * 1024 * 1024
+    # HTTP caching of successful public GET reads (web/app.py): seconds a cache may
+    # serve an answer, then seconds it may serve it stale while it revalidates.
+    cache_max_age: int = 60
+    cache_stale_while_revalidate: int = 300
+    # Persisted documents (web/persisted.py): the automatic persisted queries each
+    # container remembers, and whether the clients' manifest is trusted or required.
+    apq_cache_size: int = 1000
+    trusted_documents: str = "off"
+    trusted_documents_file: str = str(MANIFEST)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -81,6 +120,18 @@ class Settings:
             ),
             tracing=_flag("CATALOG_TRACING", cls.tracing)
             and not _flag("POWERTOOLS_TRACE_DISABLED", False),
+            images_bucket=_env("CATALOG_IMAGES_BUCKET", "") or None,
+            images_base_url=_images_base_url(),
+            max_image_bytes=_positive("CATALOG_MAX_IMAGE_BYTES", cls.max_image_bytes),
+            cache_max_age=_positive("CATALOG_CACHE_MAX_AGE", cls.cache_max_age),
+            cache_stale_while_revalidate=_positive(
+                "CATALOG_CACHE_STALE_WHILE_REVALIDATE", cls.cache_stale_while_revalidate
+            ),
+            apq_cache_size=_positive("CATALOG_APQ_CACHE_SIZE", cls.apq_cache_size),
+            trusted_documents=_choice(
+                "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
+            ),
+            trusted_documents_file=_env("CATALOG_TRUSTED_DOCUMENTS_FILE", str(MANIFEST)),
         )
 
 

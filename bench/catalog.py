@@ -6,14 +6,18 @@ the models read their endpoint from the environment when they are imported.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 from bench.events import LambdaContext, load_event
 from cli.dynamodb_local import LocalDynamoDB
+from cli.local_s3 import BUCKET, LocalS3, base_url
 
 CATEGORIES = 5
 PRODUCTS = 200
@@ -38,6 +42,21 @@ def dynamodb_local() -> Iterator[LocalDynamoDB]:
     with LocalDynamoDB.start_dynamodb_local() as server:
         configure(server.endpoint_url)
         yield server
+
+
+@contextmanager
+def images_bucket() -> Iterator[LocalS3]:
+    """moto's S3 in this process with the images bucket, and the app's settings naming it."""
+    local = LocalS3.start()
+    os.environ.update(
+        AWS_ENDPOINT_URL_S3=local.endpoint_url,
+        CATALOG_IMAGES_BUCKET=BUCKET,
+        CATALOG_IMAGES_BASE_URL=base_url(local.endpoint_url),
+    )
+    try:
+        yield local
+    finally:
+        local.stop()
 
 
 def create_tables() -> None:
@@ -82,13 +101,42 @@ def event(query: str, variables: dict[str, Any], *, admin: bool = False) -> dict
     return built
 
 
+def get_event(
+    query: str | None,
+    variables: dict[str, Any],
+    *,
+    extensions: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The same event as a GET, as urql and Apollo send queries: parameters in the URL."""
+    built = load_event("http-v2")
+    params = {"variables": json.dumps(variables)}
+    if query is not None:
+        params["query"] = query
+    if extensions is not None:
+        params["extensions"] = json.dumps(extensions)
+    built["requestContext"]["http"]["method"] = "GET"
+    built["rawQueryString"] = urlencode(params)
+    built["body"] = ""
+    del built["headers"]["content-type"]
+    built["headers"].update(headers or {})
+    return built
+
+
 def context() -> LambdaContext:
     return LambdaContext()
 
 
-def response_data(result: dict[str, Any]) -> Any:
-    """The `data` of a handler result, failing loudly on any error."""
-    body = json.loads(result["body"])
+def response_data(result: dict[str, Any], status: int = 200) -> Any:
+    """The `data` of a handler result, failing loudly on any error; None for a 304."""
+    if status == 304 and result["statusCode"] == 304:
+        return None
+    content = result["body"]
+    if result.get("isBase64Encoded"):
+        content = base64.b64decode(content)
+        if (result.get("headers") or {}).get("content-encoding") == "gzip":
+            content = gzip.decompress(content)
+    body = json.loads(content)
     if result["statusCode"] != 200 or body.get("errors"):
         raise RuntimeError(f"the handler answered {result['statusCode']}: {body}")
     return body["data"]

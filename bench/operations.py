@@ -9,17 +9,20 @@ response body. It skips GraphQL, Mangum, Strawberry and PynamoDB entirely.
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import botocore.client
 import botocore.session
+
+from cli.sample_images import sample_png
 
 PRODUCT_FIELDS = (
     "id name description price currency stock imageUrl categoryId "
@@ -77,6 +80,14 @@ UPDATE_DESCRIPTION = """mutation Update($input: UpsertProductInput!) {
 SOFT_DELETE_PRODUCT = """mutation Delete($id: ID!) {
   deleteProduct(id: $id) { id hard deletedAt }
 }"""
+CREATE_IMAGE_UPLOAD = """mutation Create($input: CreateProductImageUploadInput!) {
+  createProductImageUpload(input: $input) { uploadId url fields { name value } expiresAt }
+}"""
+ATTACH_IMAGE = """mutation Attach($input: AttachProductImageInput!) {
+  attachProductImage(input: $input) { id version imageUrl image { url width height contentType } }
+}"""
+# The image both sides upload and attach, again and again: a sample catalog picture.
+PICTURE = sample_png("bench")
 
 # Stored PynamoDB dates look like 2026-11-27T18:30:00.123000+0000; the API shows ...00.123Z.
 _INTS = frozenset({"stock", "version", "product_count"})
@@ -142,6 +153,12 @@ class Operation:
     baseline: Callable[[], str]
     # Called with the handler's `data`, for operations whose results later ones use.
     answered: Callable[[Any], None] = lambda data: None
+    # Run before each timed baseline: what a client did before the request (an upload).
+    prepare: Callable[[], None] = lambda: None
+    # The handler's event, for operations that are not a JSON POST of `request`.
+    event: Callable[[], dict[str, Any]] | None = None
+    # The status the handler must answer: 304 for a revalidation.
+    status: int = 200
 
 
 @dataclass
@@ -156,9 +173,18 @@ class Workload:
     client: Any = None
     # The cursor kinds of the benchmarked lists, as the API computes them.
     kinds: dict[str, str] = field(default_factory=dict)
+    images_endpoint_url: str = ""
+    images_bucket: str = ""
+    s3: Any = None
     # Products made by the create operations wait here for the soft-delete ones.
     created: deque[str] = field(default_factory=deque)
     _serial: itertools.count[int] = field(default_factory=itertools.count)
+    # The baseline's staged upload, and the image it replaces on its product.
+    _staged: str = ""
+    _baseline_image: str | None = None
+    # The ETag of the cached page, and whether its hash is registered (APQ).
+    _etag: str | None = None
+    _persisted: bool = False
 
     def __post_init__(self) -> None:
         # The same client configuration PynamoDB uses (models/base.py + pynamodb).
@@ -179,6 +205,16 @@ class Workload:
             "storefront, both": cursor_kind("PRICE", self.categories[2], **price_range),
             "prefix": cursor_kind(name_starts_with="product 01"),
         }
+        if self.images_endpoint_url:
+            s3_config = botocore.client.Config(
+                signature_version="s3v4",
+                connect_timeout=2,
+                read_timeout=3,
+                retries={"mode": "standard", "total_max_attempts": 3},
+            )
+            self.s3 = botocore.session.get_session().create_client(
+                "s3", "us-east-1", endpoint_url=self.images_endpoint_url, config=s3_config
+            )
 
     # -- reads --------------------------------------------------------------------------
 
@@ -450,6 +486,144 @@ class Workload:
         payload = {"id": product_id, "hard": False, "deletedAt": moment[:23] + "Z"}
         return json.dumps({"data": {"deleteProduct": payload}})
 
+    # -- images -------------------------------------------------------------------------
+
+    def _stage(self, product_id: str) -> str:
+        """What the browser did before attaching: the PNG POSTed to a fresh upload key."""
+        from ulid import ULID
+
+        upload_id = f"{ULID()}-png-{len(PICTURE)}"
+        self.s3.put_object(
+            Bucket=self.images_bucket, Key=f"uploads/{product_id}/{upload_id}", Body=PICTURE
+        )
+        return upload_id
+
+    def create_upload_request(self) -> tuple[str, dict[str, Any], bool]:
+        variables = {
+            "input": {
+                "productId": self.products[20],
+                "contentType": "image/png",
+                "contentLength": len(PICTURE),
+            }
+        }
+        return CREATE_IMAGE_UPLOAD, variables, True
+
+    def create_upload(self) -> str:
+        from ulid import ULID
+
+        product_id = self.products[21]
+        item = self.client.get_item(TableName=self.products_table, Key={"id": {"S": product_id}})[
+            "Item"
+        ]
+        if "deleted_at" in item:
+            raise RuntimeError("the product is deleted")
+        upload_id = f"{ULID()}-png-{len(PICTURE)}"
+        post = self.s3.generate_presigned_post(
+            Bucket=self.images_bucket,
+            Key=f"uploads/{product_id}/{upload_id}",
+            Fields={"Content-Type": "image/png"},
+            Conditions=[{"Content-Type": "image/png"}, ["content-length-range", 1, len(PICTURE)]],
+            ExpiresIn=900,
+        )
+        expires = (datetime.now(UTC) + timedelta(seconds=900)).isoformat()
+        fields = [{"name": k, "value": v} for k, v in post["fields"].items()]
+        upload = {"uploadId": upload_id, "url": post["url"], "fields": fields, "expiresAt": expires}
+        return json.dumps({"data": {"createProductImageUpload": upload}})
+
+    def attach_request(self) -> tuple[str, dict[str, Any], bool]:
+        product_id = self.products[22]
+        upload_id = self._stage(product_id)
+        return ATTACH_IMAGE, {"input": {"productId": product_id, "uploadId": upload_id}}, True
+
+    def prepare_attach(self) -> None:
+        self._staged = self._stage(self.products[23])
+
+    def attach(self) -> str:
+        """Read, check, copy, write and clean up as attachProductImage must, with no layers."""
+        import io
+
+        import imagesize
+        from ulid import ULID
+
+        product_id, bucket = self.products[23], self.images_bucket
+        source = f"uploads/{product_id}/{self._staged}"
+        current = self.client.get_item(
+            TableName=self.products_table, Key={"id": {"S": product_id}}, ConsistentRead=True
+        )["Item"]
+        head = self.s3.get_object(Bucket=bucket, Key=source, Range="bytes=0-65535")
+        data = head["Body"].read()
+        size = int(head["ContentRange"].rpartition("/")[2])
+        tail = data[-12:] if size <= len(data) else self._tail(source)
+        if not (data.startswith(b"\x89PNG") and tail.endswith(b"IEND\xaeB`\x82")):
+            raise RuntimeError("not a whole PNG")
+        width, height = imagesize.get(io.BytesIO(data))
+        key = f"images/{product_id}/{ULID()}.png"
+        self.s3.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": source},
+            MetadataDirective="REPLACE",
+            ContentType="image/png",
+            CacheControl="public, max-age=31536000, immutable",
+        )
+        item = self.client.update_item(
+            TableName=self.products_table,
+            Key={"id": {"S": product_id}},
+            UpdateExpression="SET image_key = :k, image_width = :w, image_height = :h, "
+            "image_content_type = :t, updated_at = :now ADD version :one",
+            ConditionExpression="#s = :live AND version = :v",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":k": {"S": key},
+                ":w": {"N": str(width)},
+                ":h": {"N": str(height)},
+                ":t": {"S": "image/png"},
+                ":now": {"S": stored(datetime.now(UTC))},
+                ":one": {"N": "1"},
+                ":live": {"S": "LIVE"},
+                ":v": current["version"],
+            },
+            ReturnValues="ALL_NEW",
+        )["Attributes"]
+        self.s3.delete_object(Bucket=bucket, Key=source)
+        previous = current.get("image_key", {}).get("S")
+        if previous:
+            self.s3.delete_object(Bucket=bucket, Key=previous)
+        url = f"{self.images_endpoint_url}/{bucket}/{key}"
+        image = {"url": url, "width": width, "height": height, "contentType": "image/png"}
+        product = plain(item, ("id", "version")) | {"imageUrl": url, "image": image}
+        return json.dumps({"data": {"attachProductImage": product}})
+
+    def _tail(self, key: str) -> bytes:
+        response = self.s3.get_object(Bucket=self.images_bucket, Key=key, Range="bytes=-12")
+        data: bytes = response["Body"].read()
+        return data
+
+    # -- GET: HTTP caching and persisted queries ---------------------------------------
+
+    def revalidation_event(self) -> dict[str, Any]:
+        """A GET of the page of 20 with the ETag of its last answer: a 304."""
+        from bench.catalog import context, get_event
+        from handler import handler
+
+        variables = {"first": 20}
+        if self._etag is None:
+            self._etag = handler(get_event(PRODUCTS_PAGE, variables), context())["headers"]["etag"]
+        return get_event(PRODUCTS_PAGE, variables, headers={"if-none-match": self._etag})
+
+    def persisted_event(self) -> dict[str, Any]:
+        """A GET of the page of 20 by its SHA-256 alone, registered once (APQ)."""
+        from bench.catalog import context, get_event
+        from handler import handler
+
+        digest = hashlib.sha256(PRODUCTS_PAGE.encode()).hexdigest()
+        extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+        variables = {"first": 20}
+        if not self._persisted:
+            handler(get_event(PRODUCTS_PAGE, variables, extensions=extensions), context())
+            self._persisted = True
+        return get_event(None, variables, extensions=extensions)
+
     # -- the table ----------------------------------------------------------------------
 
     def operations(self) -> list[Operation]:
@@ -500,6 +674,23 @@ class Workload:
                 "the page, then its distinct categories in one batch",
                 read(PRODUCTS_PAGE_WITH_CATEGORIES, {"first": 100}),
                 lambda: self.products_page(100, with_categories=True),
+            ),
+            Operation(
+                "products page of 20, GET revalidated by ETag (304)",
+                {"Query": 1},
+                "the page is read again to know whether it changed (no answer cache)",
+                read(PRODUCTS_PAGE, {"first": 20}),
+                lambda: self.products_page(20, with_categories=False),
+                event=self.revalidation_event,
+                status=304,
+            ),
+            Operation(
+                "products page of 20, GET by persisted hash (APQ hit)",
+                {"Query": 1},
+                "one page of the by_name index; the document comes from memory",
+                read(PRODUCTS_PAGE, {"first": 20}),
+                lambda: self.products_page(20, with_categories=False),
+                event=self.persisted_event,
             ),
             Operation(
                 "category page with 20 products",
@@ -566,6 +757,22 @@ class Workload:
                 "read to learn its category, then product + count atomically",
                 self.soft_delete_request,
                 self.soft_delete,
+            ),
+            Operation(
+                "create product image upload",
+                {"GetItem": 1},
+                "the product must be live; the POST form is signed locally, no S3 call",
+                self.create_upload_request,
+                self.create_upload,
+            ),
+            Operation(
+                "attach product image",
+                {"GetItem": 1, "UpdateItem": 1},
+                "read to refuse before any S3 work and learn the image replaced, then one "
+                "conditional write",
+                self.attach_request,
+                self.attach,
+                prepare=self.prepare_attach,
             ),
         ]
 

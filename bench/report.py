@@ -91,12 +91,12 @@ SPEED_UPS = """\
 Where one of these replaces something a library does, a record in
 [decisions/](decisions/README.md) says why, with its numbers, and when to revisit it:
 
-- JSON POSTs, nearly every request, are executed straight on the Strawberry schema by
-  `web/app.py`, with the same extensions, context and response as Strawberry's HTTP view
-  (a test compares the two on data and on every kind of error). Strawberry's view and
-  Starlette serve the rest (GET, GraphiQL, malformed bodies) and are imported on the first
-  such request, so no cold start imports them
-  ([0001](decisions/0001-fast-json-path.md)).
+- GraphQL requests, GET and JSON POST, are executed straight on the Strawberry schema by
+  `web/app.py`, which speaks GraphQL over HTTP itself (content negotiation, status codes,
+  persisted queries, caching headers, gzip; npm `graphql-http`'s audit checks it).
+  Strawberry's view and Starlette serve only GraphiQL and other paths and are imported on
+  the first such request, so no cold start imports them ([0001](decisions/0001-fast-json-path.md),
+  [0007](decisions/0007-graphql-over-http-in-the-transport.md)).
 - Parsed and validated documents are cached per container (`schema/parsing.py`), and so are
   requests measured within the limits, keyed by the page sizes their variables ask for
   (`schema.limits.KnownWithinLimits`) ([0002](decisions/0002-parse-and-validation-caches.md)).

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import catalog, coldstart
-from bench.catalog import dynamodb_local
+from bench.catalog import dynamodb_local, images_bucket
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -52,7 +52,7 @@ SMOKE = Plan(5, 2, 10, 3, 1, 300)
 
 
 def measure(plan: Plan) -> dict[str, Any]:
-    with dynamodb_local() as server:
+    with dynamodb_local() as server, images_bucket() as images:
         catalog.create_tables()
         ids = catalog.seed()
 
@@ -66,6 +66,8 @@ def measure(plan: Plan) -> dict[str, Any]:
             ids["products"],
             settings.products_table,
             settings.categories_table,
+            images_endpoint_url=images.endpoint_url,
+            images_bucket=settings.images_bucket or "",
         )
         results: dict[str, Any] = {
             "operations": overhead.measure(

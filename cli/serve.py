@@ -15,9 +15,11 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from cli.dynamodb_local import LocalDynamoDB, Unavailable
+from cli.local_s3 import BUCKET, LocalS3, base_url
 
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 DATA_DIR = Path(".data") / "dynamodb"
+IMAGES_DIR = Path(".data") / "s3"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # Credentials for a DynamoDB we started: it accepts any, and real ones must not go there.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
@@ -46,6 +48,8 @@ def serve(host: str, port: int) -> int:
         )
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS}
     storage: LocalDynamoDB | None = None
+    images: LocalS3 | None = None
+    images_dir: Path | None = None
     # Local development is where "Did you mean ...?" hints help; deployed, they are off.
     os.environ.setdefault("CATALOG_FIELD_SUGGESTIONS", "true")
     try:
@@ -55,8 +59,14 @@ def serve(host: str, port: int) -> int:
         else:
             storage = _start_storage(DATA_DIR)
             _use_storage(storage)
+        if not os.environ.get("CATALOG_IMAGES_BUCKET", "").strip():
+            # Files kept beside the rows they belong to, when they are ours to keep:
+            # not beside moto's in-memory rows, nor beside another DynamoDB's.
+            kept = storage is not None and storage.kind == "dynamodb-local"
+            images_dir = IMAGES_DIR if kept else None
+            images = _start_images(images_dir)
         port = listener.getsockname()[1]
-        app, graphiql = _prepare_app(host, port)
+        app, graphiql = _prepare_app(host, port, images, images_dir)
         config = uvicorn.Config(app, lifespan="off", timeout_graceful_shutdown=5)
         # uvicorn sets up its loggers in Config(): the filter goes on after.
         logging.getLogger("uvicorn.access").addFilter(_without_query_string)
@@ -70,6 +80,10 @@ def serve(host: str, port: int) -> int:
         for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
         listener.close()
+        if images is not None:
+            if images_dir is not None:
+                images.save(images_dir)
+            images.stop()
         if storage is not None:
             storage.stop()
         for sig, handler in previous.items():
@@ -149,15 +163,35 @@ def _use_storage(storage: LocalDynamoDB) -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
-def _prepare_app(host: str, port: int) -> tuple[ASGIApp, bool]:
+def _start_images(data_dir: Path | None) -> LocalS3:
+    """moto's S3 with the images bucket, filled from `data_dir`; the settings pointed at it."""
+    if "settings" in sys.modules:
+        raise RuntimeError("settings were read before the local S3 was chosen")
+    images = LocalS3.start()
+    os.environ["AWS_ENDPOINT_URL_S3"] = images.endpoint_url
+    os.environ["CATALOG_IMAGES_BUCKET"] = BUCKET
+    os.environ["CATALOG_IMAGES_BASE_URL"] = base_url(images.endpoint_url)
+    where = "in memory: lost when the server stops"
+    if data_dir is not None:
+        loaded = images.load(data_dir)
+        where = f"{loaded} files in {data_dir.resolve()}"
+    print(f"S3 (moto) at {images.endpoint_url}, bucket {BUCKET}, {where}", flush=True)
+    return images
+
+
+def _prepare_app(
+    host: str, port: int, images: LocalS3 | None, images_dir: Path | None
+) -> tuple[ASGIApp, bool]:
     """Create missing tables, seed an empty catalog, and build the app; whether it has GraphiQL."""
     # Imported here, not above: these read the settings, which `_use_storage` sets.
     from cli.gateway import AllowedHosts, LocalGateway, served_hosts
     from cli.graphiql import LocalGraphiQL, Unavailable, local_page
+    from cli.local_s3 import SavesImages
     from cli.seed import catalog_is_empty, seed
     from cli.tables import create_tables
     from settings import settings
     from web.app import create_app
+    from web.routes import ADMIN_PATH
 
     for table, created in create_tables():
         if created:
@@ -174,6 +208,9 @@ def _prepare_app(host: str, port: int) -> tuple[ASGIApp, bool]:
         except Unavailable as reason:
             print(f"catalog serve: GraphiQL loads from the CDN: {reason}", file=sys.stderr)
     app: ASGIApp = LocalGateway(create_app(graphql_ide_page=page), settings.admin_group)
+    if images is not None and images_dir is not None:
+        images.save(images_dir)
+        app = SavesImages(app, images, images_dir, ADMIN_PATH)
     if page is not None:
         app = LocalGraphiQL(app, page)
     return AllowedHosts(app, served_hosts(host, port)), settings.graphiql

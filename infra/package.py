@@ -18,7 +18,16 @@ from pathlib import Path
 
 from lambda_target import LOCK, PIP_TARGET_FLAGS, REPO, target_python
 
-APP = ["handler.py", "settings.py", "web", "schema", "resolvers", "models"]
+# The trusted documents travel with the code that trusts them (settings.MANIFEST).
+APP = [
+    "handler.py",
+    "settings.py",
+    "web",
+    "schema",
+    "resolvers",
+    "models",
+    "clients/persisted-documents.json",
+]
 ARTIFACT = "catalog-api.zip"
 # Zip entries get this timestamp, so the same sources give the same bytes.
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -54,6 +63,7 @@ def copy_app(tree: Path) -> None:
         if source.is_dir():
             shutil.copytree(source, tree / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, tree / name)
 
 

@@ -122,6 +122,13 @@ class Product(Model):
     currency = UnicodeAttribute()
     stock = NumberAttribute()
     image_url = UnicodeAttribute(null=True)
+    # The attached image (resolvers/images.py): its S3 key under images/, as read
+    # from the file itself. The URL is made from the key when read, so a new CDN
+    # domain needs no data migration.
+    image_key = UnicodeAttribute(null=True)
+    image_width = NumberAttribute(null=True)
+    image_height = NumberAttribute(null=True)
+    image_content_type = UnicodeAttribute(null=True)
     category_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -8,7 +8,7 @@ from typing import Any
 from ulid import ULID
 
 from models import Product
-from resolvers import product_lists, validation
+from resolvers import images, product_lists, validation
 from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
 from resolvers.pagination import Page
 from resolvers.product_lists import ProductFilter
@@ -80,7 +80,10 @@ def delete_product(
 ) -> tuple[Product, datetime | None]:
     """Soft- or hard-delete a product; returns it with its deletion time."""
     validation.item_id(product_id)
-    return with_retries(lambda: _delete_once(product_id, hard, expected_version))
+    product, deleted_at = with_retries(lambda: _delete_once(product_id, hard, expected_version))
+    if hard:
+        images.delete_product_files(product_id)
+    return product, deleted_at
 
 
 def restore_product(product_id: str) -> Product:

@@ -111,6 +111,11 @@ def hook_dynamodb(event: str, handler: Callable[..., Any], unique_id: str) -> No
             _register_once(client.meta.events, event, handler, unique_id)
 
 
+def hook_deadline(events: Any, service: str) -> None:
+    """Make a botocore client's calls to `service` respect the request's budget too."""
+    _register_once(events, f"before-send.{service}", _check_deadline, "catalog-request-deadline")
+
+
 def _register_once(emitter: Any, event: str, handler: Callable[..., Any], unique_id: str) -> None:
     # botocore's `register` ignores a unique id it has, but only after inspecting the
     # handler's signature: a tenth of a warm request's CPU when done on every request.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from strawberry.types.execution import ExecutionResult
 
 __all__ = [
+    "OPERATION_TYPE_NOT_ALLOWED",
     "REFUSED_BEFORE_EXECUTION",
     "SchemaWithoutFederationCheck",
     "core_schema",
@@ -34,6 +35,8 @@ REFUSED_BEFORE_EXECUTION: tuple[type[Exception], ...] = (
     InvalidOperationTypeError,
     MissingQueryError,
 )
+# The one of them raised for an operation type not allowed: a mutation over GET.
+OPERATION_TYPE_NOT_ALLOWED: type[Exception] = InvalidOperationTypeError
 
 
 def core_schema(schema: strawberry.Schema) -> GraphQLSchema:

@@ -13,6 +13,7 @@ from models import Product as ProductModel
 from models import values
 from resolvers.categories import load_categories
 from resolvers.pagination import Page
+from schema.image import ProductImage
 from schema.pagination import PageInfo
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class Product:
     currency: str = strawberry.field(description="ISO 4217 code, three upper-case letters.")
     stock: int
     image_url: str | None
+    image: ProductImage | None
     category_id: strawberry.ID | None
     category: Annotated[Category, strawberry.lazy("schema.category")] | None = strawberry.field(
         resolver=resolve_category
@@ -79,6 +81,7 @@ class Product:
     def from_model(cls, model: ProductModel, categories: CategoryBatch | None = None) -> Product:
         fields = values(model)
         category_id = fields.get("category_id")
+        image = ProductImage.from_model(model) if "image_key" in fields else None
         return cls(
             id=strawberry.ID(fields["id"]),
             name=fields["name"],
@@ -86,7 +89,9 @@ class Product:
             price=fields["price"],
             currency=fields["currency"],
             stock=int(fields["stock"]),
-            image_url=fields.get("image_url"),
+            # An attached image is the product's image, whatever imageUrl was set to.
+            image_url=image.url if image else fields.get("image_url"),
+            image=image,
             category_id=strawberry.ID(category_id) if category_id else None,
             created_at=fields["created_at"],
             updated_at=fields["updated_at"],

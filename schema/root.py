@@ -17,7 +17,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
-from resolvers import categories, products
+from resolvers import categories, images, products
 from resolvers.auth import require_admin
 from schema.category import (
     CATEGORY_INPUT_FIELDS,
@@ -29,6 +29,8 @@ from schema.compat import SchemaWithoutFederationCheck
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
+from schema.image import AttachProductImageInput
+from schema.image_upload import CreateProductImageUploadInput, ProductImageUpload
 from schema.limits import KnownWithinLimits, Limits, RequestLimits
 from schema.parsing import ParseCache, ValidationCache
 from schema.product import (
@@ -145,6 +147,24 @@ class Mutation:
     def restore_product(self, info: CatalogInfo, id: strawberry.ID) -> Product:
         require_admin(info.context.identity)
         return Product.from_model(products.restore_product(id))
+
+    @strawberry.mutation
+    def create_product_image_upload(
+        self, info: CatalogInfo, input: CreateProductImageUploadInput
+    ) -> ProductImageUpload:
+        require_admin(info.context.identity)
+        upload = images.create_upload(input.product_id, input.content_type, input.content_length)
+        return ProductImageUpload.from_model(upload)
+
+    @strawberry.mutation
+    def attach_product_image(self, info: CatalogInfo, input: AttachProductImageInput) -> Product:
+        require_admin(info.context.identity)
+        model = images.attach_image(
+            input.product_id,
+            input.upload_id,
+            _optional(input.expected_version),  # type: ignore[arg-type]
+        )
+        return Product.from_model(model)
 
     @strawberry.mutation
     def upsert_category(self, info: CatalogInfo, input: UpsertCategoryInput) -> Category:

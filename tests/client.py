@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from bench.events import LambdaContext, load_event
 
+JSON_TYPES = ("application/json", "application/graphql-response+json")
 FORMATS = ("http-v2", "rest-v1")
 # The contract's codes: every error the handler returns must carry one of them.
 ERROR_CODES = frozenset(
@@ -22,6 +25,8 @@ ERROR_CODES = frozenset(
         "GRAPHQL_VALIDATION_FAILED",
         "SERVICE_UNAVAILABLE",
         "INTERNAL_SERVER_ERROR",
+        "PERSISTED_QUERY_NOT_FOUND",
+        "PERSISTED_QUERY_NOT_IN_LIST",
     }
 )
 
@@ -48,6 +53,8 @@ class Response:
     status: int
     headers: dict[str, str]
     body: dict[str, Any]
+    # Whether API Gateway got the body base64-encoded (binary: gzip, for one).
+    base64_encoded: bool = False
 
     @property
     def data(self) -> Any:
@@ -107,13 +114,18 @@ class ApiClient:
 
 def _response(result: dict[str, Any]) -> Response:
     headers = {key.lower(): value for key, value in (result.get("headers") or {}).items()}
+    encoded = bool(result.get("isBase64Encoded"))
+    raw = result.get("body") or ""
+    content = base64.b64decode(raw) if encoded else raw.encode()
+    if headers.get("content-encoding") == "gzip":
+        content = gzip.decompress(content)
     body: dict[str, Any] = {}
-    if result.get("body") and headers.get("content-type", "").startswith("application/json"):
-        body = json.loads(result["body"])
+    if content and headers.get("content-type", "").startswith(JSON_TYPES):
+        body = json.loads(content)
         assert_coded(body)
-    elif result.get("body"):
-        body = {"text": result["body"]}
-    return Response(status=result["statusCode"], headers=headers, body=body)
+    elif content:
+        body = {"text": content.decode()}
+    return Response(result["statusCode"], headers, body, encoded)
 
 
 def http_event(
@@ -128,6 +140,8 @@ def http_event(
     """A recorded event turned into `method` with this body, query string and extra headers."""
     event = load_event(api.api, admin_route=admin_route)
     event["body"] = body
+    for name in headers:
+        drop_header(event, name.lower())
     if api.api == "http-v2":
         event["requestContext"]["http"]["method"] = method
         event["rawQueryString"] = query

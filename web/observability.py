@@ -71,6 +71,8 @@ class RequestRecord:
     operation: OperationRecord = field(default_factory=OperationRecord)
     dynamodb_calls: Counter[str] = field(default_factory=Counter)
     consumed_capacity: float = 0.0
+    # The manifest's name for a trusted document (web/persisted.py), if it was one.
+    trusted_operation: str | None = None
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("catalog_request", default=None)
@@ -187,7 +189,7 @@ def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -
     # Metrics keeps one set of dimensions per process; with no await between adding
     # and flushing, concurrent requests (`catalog serve`) cannot mix theirs.
     metrics.add_dimension(name="route", value=record.route)
-    metrics.add_dimension(name="operation", value=operation_dimension(operation.operation_name))
+    metrics.add_dimension(name="operation", value=operation_dimension(record))
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
     metrics.flush_metrics()
@@ -212,10 +214,8 @@ def _count(name: str, value: int, **dimensions: str) -> None:
 
 
 class OperationDimensions:
-    """The `operation` dimension: the first `limit` distinct names seen, the rest `other`.
-
-    With trusted documents the set becomes the manifest's operation names: this is
-    the one place to change.
+    """The names of operations without trusted documents: the first `limit` distinct names
+    seen in this container, the rest `other`, so clients cannot create metrics at will.
     """
 
     def __init__(self, limit: int) -> None:
@@ -233,7 +233,25 @@ class OperationDimensions:
         return operation_name
 
 
-operation_dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
+_untrusted_dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
+
+
+def note_trusted_operation(name: str) -> None:
+    """Record that the request runs the trusted document of the manifest named `name`."""
+    record = _current.get()
+    if record is not None:
+        record.trusted_operation = name
+
+
+def operation_dimension(record: RequestRecord) -> str:
+    """The `operation` dimension: never a value a client can multiply at will.
+
+    With trusted documents on, the manifest's name of a trusted document, and "other"
+    for any other; without, one of the first names this container saw (`OperationDimensions`).
+    """
+    if settings.trusted_documents != "off":
+        return record.trusted_operation or "other"
+    return _untrusted_dimension(record.operation.operation_name)
 
 
 def _codes_in(body: bytes) -> list[str]:

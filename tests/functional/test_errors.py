@@ -99,7 +99,6 @@ def test_dynamodb_unreachable_is_service_unavailable(api: ApiClient) -> None:
         ('{"query": 5}', "application/json"),
         ("", "application/json"),
         ('{"variables": {}}', "application/json"),
-        ('{"query": "{ __typename }"}', "text/xml"),
     ],
 )
 def test_malformed_request_is_400_with_a_code(api: ApiClient, body: str, content_type: str) -> None:
@@ -110,14 +109,24 @@ def test_malformed_request_is_400_with_a_code(api: ApiClient, body: str, content
     assert response.codes == ["BAD_USER_INPUT"]
 
 
-def test_mutation_over_get_is_refused(api: ApiClient) -> None:
+def test_request_in_another_content_type_is_415_with_a_code(api: ApiClient) -> None:
+    body = '{"query": "{ __typename }"}'
+
+    response = api.raw(http_event(api, "POST", body, **{"content-type": "text/xml"}))
+
+    assert response.status == 415
+    assert response.codes == ["BAD_USER_INPUT"]
+
+
+def test_mutation_over_get_is_405(api: ApiClient) -> None:
     query = quote('mutation { deleteProduct(id: "p1") { id } }')
 
     response = api.raw(http_event(api, "GET", "", query=f"query={query}"))
 
-    assert response.status == 400
+    assert response.status == 405
+    assert response.headers["allow"] == "POST"
     assert response.codes == ["BAD_USER_INPUT"]
-    assert "mutation" in response.errors[0]["message"]
+    assert "Mutations" in response.errors[0]["message"]
 
 
 def test_query_over_get_is_answered(api: ApiClient) -> None:

@@ -1,14 +1,23 @@
-"""Reading a request: its body within the limit, and the GraphQL request in a JSON body."""
+"""Reading a request: its body within the limit, and the GraphQL request of a body or a URL."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
-from web.request import GraphQLRequest, parse_graphql_request, read_body, wants_single_json
+from web.request import (
+    GraphQLRequest,
+    Headers,
+    asks_for_graphiql,
+    read_body,
+    request_from_body,
+    request_from_query_string,
+)
+from web.responses import CodedError
 
 
 def scope(headers: dict[str, str]) -> dict[str, Any]:
@@ -27,7 +36,7 @@ def receiving(*chunks: bytes) -> Any:
     return receive
 
 
-def test_parse_graphql_request_reads_every_part() -> None:
+def test_request_from_body_reads_every_part() -> None:
     body = {
         "query": "query A { __typename }",
         "variables": {"id": "1"},
@@ -35,29 +44,41 @@ def test_parse_graphql_request_reads_every_part() -> None:
         "extensions": {"persistedQuery": {"version": 1}},
     }
 
-    request = parse_graphql_request(json.dumps(body).encode())
+    request = request_from_body(json.dumps(body).encode())
 
     assert request == GraphQLRequest(
         "query A { __typename }", {"id": "1"}, "A", {"persistedQuery": {"version": 1}}
     )
 
 
+def test_request_from_body_takes_a_hash_without_a_query() -> None:
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": "ab"}}
+
+    request = request_from_body(json.dumps({"extensions": extensions}).encode())
+
+    assert request == GraphQLRequest(None, None, None, extensions)
+
+
 @pytest.mark.parametrize(
-    "body",
+    ("body", "message"),
     [
-        b"not json",
-        b"[]",
-        b'[{"query": "{ __typename }"}]',
-        b'"{ __typename }"',
-        b'{"variables": {}}',
-        b'{"query": 42}',
-        b'{"query": "{ a }", "variables": "x"}',
-        b'{"query": "{ a }", "operationName": 1}',
-        b'{"query": "{ a }", "extensions": []}',
-        b"[" * 100_000,
+        (b"not json", "not valid JSON"),
+        (b'{"query": "\xff"}', "not valid JSON"),
+        (b'{"query": "{ a }", "variables": {"n": ' + b"9" * 5000 + b"}}", "not valid JSON"),
+        (b"[]", "Batched"),
+        (b'[{"query": "{ __typename }"}]', "Batched"),
+        (b'"{ __typename }"', "JSON object"),
+        (b'{"variables": {}}', "No GraphQL query"),
+        (b'{"query": 42}', "`query`"),
+        (b'{"query": "{ a }", "variables": "x"}', "`variables`"),
+        (b'{"query": "{ a }", "operationName": 1}', "`operationName`"),
+        (b'{"query": "{ a }", "extensions": []}', "`extensions`"),
+        (b"[" * 100_000, "nested too deeply"),
     ],
     ids=[
         "not-json",
+        "not-utf-8",
+        "huge-integer",
         "empty-batch",
         "batch",
         "string",
@@ -69,8 +90,68 @@ def test_parse_graphql_request_reads_every_part() -> None:
         "nested-too-deeply",
     ],
 )
-def test_parse_graphql_request_leaves_other_bodies_to_the_view(body: bytes) -> None:
-    assert parse_graphql_request(body) is None
+def test_request_from_body_refuses_malformed_requests_with_a_400(body: bytes, message: str) -> None:
+    error = request_from_body(body)
+
+    assert isinstance(error, CodedError)
+    assert (error.status, error.code) == (400, "BAD_USER_INPUT")
+    assert message in error.message
+
+
+def test_request_from_query_string_decodes_json_parameters() -> None:
+    query = urlencode(
+        {
+            "query": "query A($id: ID!) { product(id: $id) { name } }",
+            "operationName": "A",
+            "variables": '{"id": "1"}',
+            "extensions": '{"persistedQuery": {"version": 1}}',
+        }
+    )
+
+    request = request_from_query_string(query.encode())
+
+    assert request == GraphQLRequest(
+        "query A($id: ID!) { product(id: $id) { name } }",
+        {"id": "1"},
+        "A",
+        {"persistedQuery": {"version": 1}},
+    )
+
+
+@pytest.mark.parametrize(
+    ("query_string", "message"),
+    [
+        ("", "No GraphQL query"),
+        ("query=%7Ba%7D&variables=%7Bnope", "`variables` parameter is not valid JSON"),
+        ("query=%7Ba%7D&variables=%5B%5D", "`variables` must be an object"),
+        ("query=%7Ba%7D&extensions=1", "`extensions` must be an object"),
+        ("query=%ff", "not valid UTF-8"),
+    ],
+    ids=["no-query", "variables-not-json", "variables-a-list", "extensions-a-number", "bad-utf-8"],
+)
+def test_request_from_query_string_refuses_malformed_requests_with_a_400(
+    query_string: str, message: str
+) -> None:
+    error = request_from_query_string(query_string.encode())
+
+    assert isinstance(error, CodedError)
+    assert error.status == 400
+    assert message in error.message
+
+
+@pytest.mark.parametrize(
+    ("query_string", "accept", "expected"),
+    [
+        ("", "text/html,application/xhtml+xml,*/*;q=0.8", True),
+        ("query=%7Ba%7D", "text/html,*/*;q=0.8", False),
+        ("extensions=%7B%7D", "text/html", False),
+        ("", "application/json", False),
+        ("", None, False),
+    ],
+    ids=["browser", "browser-with-query", "browser-with-hash", "json-client", "no-accept"],
+)
+def test_asks_for_graphiql(query_string: str, accept: str | None, expected: bool) -> None:
+    assert asks_for_graphiql(query_string.encode(), accept) is expected
 
 
 @pytest.mark.parametrize(
@@ -78,16 +159,14 @@ def test_parse_graphql_request_leaves_other_bodies_to_the_view(body: bytes) -> N
     [
         ({"content-type": "application/json"}, True),
         ({"content-type": "Application/JSON; charset=utf-8"}, True),
-        ({"content-type": "application/json", "accept": "application/json"}, True),
-        ({"content-type": "application/json", "accept": "multipart/mixed"}, False),
-        ({"content-type": "application/json", "accept": "text/event-stream"}, False),
         ({"content-type": "text/plain"}, False),
+        ({"content-type": "application/jsonx"}, False),
         ({}, False),
     ],
-    ids=["json", "json-with-charset", "accepts-json", "multipart", "sse", "text", "none"],
+    ids=["json", "json-with-charset", "text", "lookalike", "none"],
 )
-def test_wants_single_json(headers: dict[str, str], expected: bool) -> None:
-    assert wants_single_json(scope(headers)) is expected
+def test_headers_sends_json(headers: dict[str, str], expected: bool) -> None:
+    assert Headers.of(scope(headers)).sends_json is expected
 
 
 def test_read_body_joins_chunks_within_the_limit() -> None:

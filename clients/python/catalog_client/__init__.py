@@ -1,3 +1,8 @@
+from .attach_product_image import (
+    AttachProductImage,
+    AttachProductImageAttachProductImage,
+    AttachProductImageAttachProductImageImage,
+)
 from .base_client import BaseClient
 from .base_model import BaseModel, Upload
 from .category_page import (
@@ -9,6 +14,11 @@ from .category_page import (
     CategoryPageCategoryProductsPageInfo,
 )
 from .client import Client
+from .create_product_image_upload import (
+    CreateProductImageUpload,
+    CreateProductImageUploadCreateProductImageUpload,
+    CreateProductImageUploadCreateProductImageUploadFields,
+)
 from .delete_product import DeleteProduct, DeleteProductDeleteProduct
 from .enums import ProductSortKey
 from .exceptions import (
@@ -18,7 +28,13 @@ from .exceptions import (
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
 )
-from .input_types import ProductFilter, UpsertCategoryInput, UpsertProductInput
+from .input_types import (
+    AttachProductImageInput,
+    CreateProductImageUploadInput,
+    ProductFilter,
+    UpsertCategoryInput,
+    UpsertProductInput,
+)
 from .product_list import (
     ProductList,
     ProductListProducts,
@@ -26,7 +42,12 @@ from .product_list import (
     ProductListProductsEdgesNode,
     ProductListProductsPageInfo,
 )
-from .product_page import ProductPage, ProductPageProduct, ProductPageProductCategory
+from .product_page import (
+    ProductPage,
+    ProductPageProduct,
+    ProductPageProductCategory,
+    ProductPageProductImage,
+)
 from .product_search import (
     ProductSearch,
     ProductSearchProducts,
@@ -44,6 +65,10 @@ from .storefront_page import (
 from .upsert_product import UpsertProduct, UpsertProductUpsertProduct
 
 __all__ = [
+    "AttachProductImage",
+    "AttachProductImageAttachProductImage",
+    "AttachProductImageAttachProductImageImage",
+    "AttachProductImageInput",
     "BaseClient",
     "BaseModel",
     "CategoryPage",
@@ -53,6 +78,10 @@ __all__ = [
     "CategoryPageCategoryProductsEdgesNode",
     "CategoryPageCategoryProductsPageInfo",
     "Client",
+    "CreateProductImageUpload",
+    "CreateProductImageUploadCreateProductImageUpload",
+    "CreateProductImageUploadCreateProductImageUploadFields",
+    "CreateProductImageUploadInput",
     "DeleteProduct",
     "DeleteProductDeleteProduct",
     "GraphQLClientError",
@@ -69,6 +98,7 @@ __all__ = [
     "ProductPage",
     "ProductPageProduct",
     "ProductPageProductCategory",
+    "ProductPageProductImage",
     "ProductSearch",
     "ProductSearchProducts",
     "ProductSearchProductsEdges",

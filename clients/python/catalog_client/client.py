@@ -1,11 +1,18 @@
 from typing import Any, Optional, Union
 
+from .attach_product_image import AttachProductImage
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
 from .category_page import CategoryPage
+from .create_product_image_upload import CreateProductImageUpload
 from .delete_product import DeleteProduct
 from .enums import ProductSortKey
-from .input_types import ProductFilter, UpsertProductInput
+from .input_types import (
+    AttachProductImageInput,
+    CreateProductImageUploadInput,
+    ProductFilter,
+    UpsertProductInput,
+)
 from .product_list import ProductList
 from .product_page import ProductPage
 from .product_search import ProductSearch
@@ -18,6 +25,60 @@ def gql(q: str) -> str:
 
 
 class Client(BaseClient):
+    def attach_product_image(
+        self, input: AttachProductImageInput, **kwargs: Any
+    ) -> AttachProductImage:
+        query = gql("""
+            mutation AttachProductImage($input: AttachProductImageInput!) {
+              attachProductImage(input: $input) {
+                id
+                version
+                imageUrl
+                image {
+                  url
+                  width
+                  height
+                  contentType
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="AttachProductImage",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return AttachProductImage.model_validate(data)
+
+    def create_product_image_upload(
+        self, input: CreateProductImageUploadInput, **kwargs: Any
+    ) -> CreateProductImageUpload:
+        query = gql("""
+            mutation CreateProductImageUpload($input: CreateProductImageUploadInput!) {
+              createProductImageUpload(input: $input) {
+                uploadId
+                url
+                fields {
+                  name
+                  value
+                }
+                expiresAt
+              }
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = self.execute(
+            query=query,
+            operation_name="CreateProductImageUpload",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateProductImageUpload.model_validate(data)
+
     def delete_product(
         self,
         id: str,
@@ -175,6 +236,11 @@ class Client(BaseClient):
                 currency
                 stock
                 imageUrl
+                image {
+                  url
+                  width
+                  height
+                }
                 updatedAt
                 category {
                   id

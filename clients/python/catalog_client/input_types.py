@@ -6,6 +6,21 @@ from pydantic import Field
 from .base_model import BaseModel
 
 
+class AttachProductImageInput(BaseModel):
+    product_id: str = Field(alias="productId")
+    upload_id: str = Field(alias="uploadId")
+    expected_version: Optional[int] = Field(alias="expectedVersion", default=None)
+    "If given, the product is changed only when its stored version equals it."
+
+
+class CreateProductImageUploadInput(BaseModel):
+    product_id: str = Field(alias="productId")
+    content_type: str = Field(alias="contentType")
+    "image/jpeg, image/png or image/webp."
+    content_length: int = Field(alias="contentLength")
+    "Size of the file in bytes."
+
+
 class ProductFilter(BaseModel):
     """Narrows a list of products; every given field must hold."""
 

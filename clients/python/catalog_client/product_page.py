@@ -19,8 +19,15 @@ class ProductPageProduct(BaseModel):
     currency: str
     stock: int
     image_url: Optional[str] = Field(alias="imageUrl")
+    image: Optional["ProductPageProductImage"]
     updated_at: datetime = Field(alias="updatedAt")
     category: Optional["ProductPageProductCategory"]
+
+
+class ProductPageProductImage(BaseModel):
+    url: str
+    width: int
+    height: int
 
 
 class ProductPageProductCategory(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import signal
+import struct
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -58,6 +59,38 @@ def test_serve_starts_dynamodb_local_with_data_in_dot_data(served: Any) -> None:
     assert f"data in {served.cwd / '.data' / 'dynamodb'}" in served.stdout()
     assert "moto" not in served.stderr()
     assert java_processes_using(served.cwd / ".data")
+
+
+IMAGE = "query ($id: ID!) { product(id: $id) { imageUrl image { url width height contentType } } }"
+
+
+def image_of(served: Any, product_id: str) -> dict[str, Any]:
+    result = served.graphql(IMAGE, {"id": product_id})
+    assert "errors" not in result, result
+    return result["data"]["product"]  # type: ignore[no-any-return]
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.headers["Content-Type"], response.read()
+
+
+def test_serve_sample_products_have_images_served_at_a_local_url(served: Any) -> None:
+    # GIVEN the seeded catalog's products, each with its own picture
+    shown = [image_of(served, product.id) for product in PRODUCTS]
+    assert all(product["image"] is not None for product in shown)
+    assert len({product["image"]["url"] for product in shown}) == len(PRODUCTS)
+    # WHEN a browser fetches one at the URL the API gives
+    product = shown[0]
+    status, content_type, body = fetch(product["image"]["url"])
+    # THEN it is that PNG, as the API describes it, under the local S3's images/
+    assert product["imageUrl"] == product["image"]["url"]
+    assert "/catalog-images/images/" in product["imageUrl"]
+    assert (status, content_type) == (200, "image/png")
+    assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", body[16:24]) == (160, 120)
+    assert (product["image"]["width"], product["image"]["height"]) == (160, 120)
+    assert "S3 (moto) at http://127.0.0.1:" in served.stdout()
 
 
 def test_serve_get_graphql_returns_graphiql(served: Any) -> None:
@@ -135,6 +168,7 @@ def test_serve_restart_keeps_data_and_does_not_seed_again(
     # GIVEN a server that seeded the catalog, then took one more product, then stopped
     first = serve(tmp_path)
     first.graphql(UPSERT, {"input": NEW_PRODUCT}, path="/admin/graphql")
+    picture = fetch(image_of(first, PRODUCTS[0].id)["imageUrl"])[2]
     assert first.stop() == 0, first.output()
 
     # WHEN it starts again on the same directory
@@ -146,6 +180,9 @@ def test_serve_restart_keeps_data_and_does_not_seed_again(
     assert "Seeded" not in second.stdout()
     categories = second.graphql("{ categories { edges { node { id } } } }")
     assert len(categories["data"]["categories"]["edges"]) == len(CATEGORIES)
+    # AND the images too, at the new local S3's URL
+    assert fetch(image_of(second, PRODUCTS[0].id)["imageUrl"]) == (200, "image/png", picture)
+    assert f"{len(PRODUCTS)} files in {tmp_path / '.data' / 's3'}" in second.stdout()
 
 
 def _post_with_host(served: Any, host: str, path: str = "/admin/graphql") -> Any:

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.cli.conftest import Served
@@ -22,7 +23,9 @@ PACKAGE = REPO / "clients" / "python" / "catalog_client"
 
 sys.path.insert(0, str(PACKAGE.parent))
 from catalog_client import (  # noqa: E402
+    AttachProductImageInput,
     Client,
+    CreateProductImageUploadInput,
     GraphQLClientGraphQLMultiError,
     ProductFilter,
     ProductSortKey,
@@ -182,6 +185,37 @@ def test_admin_upsert_then_delete_product(public: Client, admin: Client) -> None
 
     assert deleted.delete_product.deleted_at is not None
     assert public.product_page(id=product_id).product is None
+
+
+def test_admin_uploads_and_attaches_a_product_image(public: Client, admin: Client) -> None:
+    # GIVEN a product, and a PNG picked by an admin
+    png = (REPO / "tests" / "images" / "mountain-24x16.png").read_bytes()
+    product_id = f"prod-client-{uuid.uuid4().hex[:8]}"
+    admin.upsert_product(UpsertProductInput(id=product_id, name="Pictured", price=Decimal(1)))
+    # WHEN the client asks for a form, POSTs the file to it, and attaches the upload
+    upload = admin.create_product_image_upload(
+        CreateProductImageUploadInput(
+            productId=product_id, contentType="image/png", contentLength=len(png)
+        )
+    ).create_product_image_upload
+    posted = httpx.post(
+        upload.url,
+        data={field.name: field.value for field in upload.fields},
+        files={"file": ("mountain.png", png, "image/png")},
+        timeout=30,
+    )
+    attached = admin.attach_product_image(
+        AttachProductImageInput(productId=product_id, uploadId=upload.upload_id)
+    ).attach_product_image
+    # THEN the product page shows the image, and its URL serves the file
+    assert posted.status_code == 204
+    assert attached.image is not None
+    page = public.product_page(id=product_id).product
+    assert page is not None
+    assert page.image is not None
+    assert (page.image.width, page.image.height) == (24, 16)
+    assert page.image_url == page.image.url == attached.image.url
+    assert httpx.get(page.image.url, timeout=30).content == png
 
 
 def test_public_route_refuses_admin_mutation_with_coded_error(public: Client) -> None:

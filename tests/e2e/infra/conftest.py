@@ -14,6 +14,7 @@ from samtranslator.yaml_helper import yaml_parse
 REPO = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO / "infra" / "template.yaml"
 ACTIONS_FILE = REPO / "infra" / "dynamodb_actions.txt"
+S3_ACTIONS_FILE = REPO / "infra" / "s3_actions.txt"
 REGION = "us-east-1"
 
 # What `sam deploy` does to a local CodeUri before the transform runs in AWS.
@@ -38,10 +39,32 @@ class NoManagedPolicies(ManagedPolicyLoader):
         return {}
 
 
+# The IAM actions of each S3 API call the code may make; a call missing here is
+# recorded as "s3:<operation>", which no maintained list holds, so the test fails.
+S3_CALL_ACTIONS = {
+    "GetObject": {"s3:GetObject"},
+    "HeadObject": {"s3:GetObject"},
+    "CopyObject": {"s3:GetObject", "s3:PutObject"},
+    "PutObject": {"s3:PutObject"},
+    "DeleteObject": {"s3:DeleteObject"},
+    "DeleteObjects": {"s3:DeleteObject"},
+    "ListObjectsV2": {"s3:ListBucket"},
+}
+
+
+def maintained(path: Path) -> frozenset[str]:
+    lines = path.read_text().splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def dynamodb_actions() -> frozenset[str]:
     """The maintained list of DynamoDB actions the function may call."""
-    lines = ACTIONS_FILE.read_text().splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return maintained(ACTIONS_FILE)
+
+
+def s3_actions() -> frozenset[str]:
+    """The maintained list of S3 actions the function may call."""
+    return maintained(S3_ACTIONS_FILE)
 
 
 def iam_actions_for_call(operation: str, params: dict[str, Any]) -> set[str]:
@@ -83,6 +106,11 @@ def maintained_actions() -> frozenset[str]:
 
 
 @pytest.fixture(scope="session")
+def maintained_s3_actions() -> frozenset[str]:
+    return s3_actions()
+
+
+@pytest.fixture(scope="session")
 def transform_with() -> Any:
     """The transform, for tests that set parameters: transform_with({"Name": "value"})."""
     return transform_template
@@ -99,16 +127,19 @@ def resources(transformed: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def recorded_dynamodb_actions(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """Collects the IAM actions of every DynamoDB call made while the test runs."""
+def recorded_actions(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """Collects the IAM actions of every DynamoDB and S3 call made while the test runs."""
     from botocore.client import BaseClient
 
-    recorded: set[str] = set()
+    recorded: dict[str, set[str]] = {"dynamodb": set(), "s3": set()}
     make_api_call = BaseClient._make_api_call
 
     def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        if client.meta.service_model.service_name == "dynamodb":
-            recorded.update(iam_actions_for_call(operation, params))
+        service = client.meta.service_model.service_name
+        if service == "dynamodb":
+            recorded[service].update(iam_actions_for_call(operation, params))
+        elif service == "s3":
+            recorded[service].update(S3_CALL_ACTIONS.get(operation, {f"s3:{operation}"}))
         return make_api_call(client, operation, params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)

@@ -69,6 +69,12 @@ def test_package_holds_the_app_and_not_the_sdk(artifact: zipfile.ZipFile) -> Non
     assert not tops & {"aws_lambda_powertools", "aws_xray_sdk", "wrapt"}
 
 
+def test_package_carries_the_trusted_documents(artifact: zipfile.ZipFile) -> None:
+    manifest = REPO / "clients" / "persisted-documents.json"
+
+    assert artifact.read("clients/persisted-documents.json") == manifest.read_bytes()
+
+
 def test_package_bundles_every_locked_dependency(artifact: zipfile.ZipFile) -> None:
     folders = {name.split("/")[0] for name in artifact.namelist()}
     bundled = dict(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +16,8 @@ import pytest
 from moto import mock_aws
 
 from models import MODELS, Category, Product
+
+REPO = Path(__file__).resolve().parents[3]
 
 STACK = "catalog"
 BUCKET, KEY = "catalog-artifacts", "catalog-api.zip"
@@ -27,20 +31,29 @@ MOTO_SUPPORTED = frozenset(
         "AWS::Logs::LogGroup",
         "AWS::Lambda::Function",
         "AWS::Lambda::Version",
+        "AWS::S3::Bucket",
     }
 )
+# moto has no CloudFront: the function is told this base URL for its images instead.
+MOTO_IMAGES_BASE_URL = "https://images.example.com"
 
 
 def deployable_by_moto(transformed: dict[str, Any]) -> dict[str, Any]:
     resources = {
-        name: resource
+        name: copy.deepcopy(resource)
         for name, resource in transformed["Resources"].items()
         if resource["Type"] in MOTO_SUPPORTED
     }
+    for resource in resources.values():
+        if resource["Type"] == "AWS::Lambda::Function":
+            variables = resource["Properties"]["Environment"]["Variables"]
+            variables["CATALOG_IMAGES_BASE_URL"] = MOTO_IMAGES_BASE_URL
     outputs = {
         name: output
         for name, output in transformed["Outputs"].items()
-        if "Condition" not in output and "HttpApi" not in json.dumps(output)
+        if "Condition" not in output
+        and "HttpApi" not in json.dumps(output)
+        and "Distribution" not in json.dumps(output)
     }
     return {**transformed, "Resources": resources, "Outputs": outputs}
 
@@ -171,7 +184,7 @@ def test_stack_gives_function_the_models_table_names(stack: dict[str, Any]) -> N
 
 def test_handler_round_trip_on_stack_tables_within_role_actions(
     stack: dict[str, Any],
-    recorded_dynamodb_actions: set[str],
+    recorded_actions: dict[str, set[str]],
     maintained_actions: frozenset[str],
 ) -> None:
     # GIVEN an admin creates a category through /admin/graphql
@@ -189,5 +202,72 @@ def test_handler_round_trip_on_stack_tables_within_role_actions(
     )["category"]
     # THEN it is there, and every DynamoDB call made is one the role grants
     assert read == {"id": created["id"], "name": "Garden tools", "productCount": 0}
-    assert recorded_dynamodb_actions
-    assert recorded_dynamodb_actions <= maintained_actions, recorded_dynamodb_actions
+    assert recorded_actions["dynamodb"]
+    assert recorded_actions["dynamodb"] <= maintained_actions, recorded_actions
+
+
+@pytest.fixture
+def stack_images(stack: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The function's settings pointed at the stack's images bucket, as its environment is."""
+    import models.images
+    from settings import settings
+
+    monkeypatch.setattr(settings, "images_bucket", stack["ImagesBucketName"])
+    monkeypatch.setattr(settings, "images_base_url", MOTO_IMAGES_BASE_URL)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    models.images.client.cache_clear()
+    return stack["ImagesBucketName"]
+
+
+def test_image_upload_attach_and_hard_delete_stay_within_role_actions(
+    stack_images: str,
+    recorded_actions: dict[str, set[str]],
+    maintained_actions: frozenset[str],
+    maintained_s3_actions: frozenset[str],
+) -> None:
+    import models.images
+
+    s3 = boto3.client("s3", region_name=Product.Meta.region)
+    by_handler: set[str] = set()
+
+    def admin(query: str, variables: dict[str, Any]) -> Any:
+        """Call the handler as an admin, noting the S3 actions it alone needed."""
+        recorded_actions["s3"].clear()
+        data = call("/admin/graphql", query, variables, groups="[admin]")
+        by_handler.update(recorded_actions["s3"])
+        return data
+
+    # GIVEN a product, and a PNG put where the upload form says
+    png = (REPO / "tests" / "images" / "mountain-24x16.png").read_bytes()
+    product = admin('mutation { upsertProduct(input: {name: "Lamp", price: "5"}) { id } }', {})
+    upload = admin(
+        "mutation ($input: CreateProductImageUploadInput!) {"
+        " createProductImageUpload(input: $input) { uploadId fields { name value } } }",
+        {
+            "input": {
+                "productId": product["upsertProduct"]["id"],
+                "contentType": "image/png",
+                "contentLength": len(png),
+            }
+        },
+    )["createProductImageUpload"]
+    key = next(f["value"] for f in upload["fields"] if f["name"] == "key")
+    attach = {"productId": product["upsertProduct"]["id"], "uploadId": upload["uploadId"]}
+    # WHEN it is attached, attached again in its own place, and the product hard-deleted
+    for _ in range(2):
+        s3.put_object(Bucket=stack_images, Key=key, Body=png)
+        admin(
+            "mutation ($input: AttachProductImageInput!) {"
+            " attachProductImage(input: $input) { image { width } } }",
+            {"input": attach},
+        )
+    admin(
+        "mutation ($id: ID!) { deleteProduct(id: $id, hard: true) { id } }",
+        {"id": attach["productId"]},
+    )
+    # THEN the bucket is empty, and every call the handler made is one the role grants
+    assert s3.list_objects_v2(Bucket=stack_images).get("KeyCount", 0) == 0
+    assert by_handler == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+    assert by_handler <= maintained_s3_actions
+    assert recorded_actions["dynamodb"] <= maintained_actions, recorded_actions
+    models.images.client.cache_clear()

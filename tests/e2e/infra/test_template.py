@@ -38,6 +38,15 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
     return next(iter(found.items()))
 
 
+def api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
+    """The optional CDN in front of the API (EnableCdn), apart from the images' one."""
+    return {name: res for name, res in resources.items() if name.startswith("Cdn")}
+
+
+def without_api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
+    return {name: res for name, res in resources.items() if not name.startswith("Cdn")}
+
+
 def key_schema(keys: list[dict[str, str]]) -> dict[str, str]:
     return {key["KeyType"]: key["AttributeName"] for key in keys}
 
@@ -154,6 +163,20 @@ def dynamodb_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
         for s in role_statements(resources)
         if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))
     ]
+
+
+def s3_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        s
+        for s in role_statements(resources)
+        if any(a.startswith("s3:") for a in as_list(s["Action"]))
+    ]
+
+
+def images_bucket(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    _, function = only(resources, "AWS::Lambda::Function")
+    name = function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]["Ref"]
+    return name, resources[name]
 
 
 def api_body(resources: dict[str, Any]) -> dict[str, Any]:
@@ -292,14 +315,14 @@ def function_log_group(resources: dict[str, Any]) -> str:
     return name
 
 
-def test_role_grants_only_dynamodb_logs_and_xray(resources: dict[str, Any]) -> None:
+def test_role_grants_only_dynamodb_s3_logs_and_xray(resources: dict[str, Any]) -> None:
     log_group = function_log_group(resources)
     by_service: dict[str, list[dict[str, Any]]] = {}
     for statement in role_statements(resources):
         services = {a.split(":")[0] for a in as_list(statement["Action"])}
         assert len(services) == 1, statement
         by_service.setdefault(services.pop(), []).append(statement)
-    assert set(by_service) == {"dynamodb", "logs", "xray"}
+    assert set(by_service) == {"dynamodb", "s3", "logs", "xray"}
     assert [s["Resource"] for s in by_service["logs"]] == [{"Fn::Sub": f"${{{log_group}.Arn}}"}]
     assert [sorted(s["Action"]) for s in by_service["logs"]] == [
         ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -308,6 +331,125 @@ def test_role_grants_only_dynamodb_logs_and_xray(resources: dict[str, Any]) -> N
     assert [(sorted(s["Action"]), s["Resource"]) for s in by_service["xray"]] == [
         (["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "*")
     ]
+
+
+def test_role_s3_actions_equal_maintained_list(
+    resources: dict[str, Any], maintained_s3_actions: frozenset[str]
+) -> None:
+    granted = {a for s in s3_statements(resources) for a in as_list(s["Action"])}
+    assert granted == maintained_s3_actions
+
+
+def test_role_s3_grants_are_scoped_to_the_two_prefixes_and_the_listing(
+    resources: dict[str, Any],
+) -> None:
+    bucket, _ = images_bucket(resources)
+    grants = {
+        json.dumps(statement["Resource"], sort_keys=True): sorted(as_list(statement["Action"]))
+        for statement in s3_statements(resources)
+    }
+    assert all(statement["Effect"] == "Allow" for statement in s3_statements(resources))
+    assert grants == {
+        json.dumps({"Fn::Sub": f"${{{bucket}.Arn}}/uploads/*"}): [
+            "s3:DeleteObject",
+            "s3:GetObject",
+            "s3:PutObject",
+        ],
+        json.dumps({"Fn::Sub": f"${{{bucket}.Arn}}/images/*"}): [
+            "s3:DeleteObject",
+            "s3:PutObject",
+        ],
+        json.dumps({"Fn::GetAtt": [bucket, "Arn"]}): ["s3:ListBucket"],
+    }
+
+
+def test_images_bucket_is_private_encrypted_and_retained(resources: dict[str, Any]) -> None:
+    _, bucket = images_bucket(resources)
+    properties = bucket["Properties"]
+    assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert properties["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+
+
+def test_images_bucket_expires_stale_uploads_only(resources: dict[str, Any]) -> None:
+    _, bucket = images_bucket(resources)
+    (rule,) = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["Prefix"] == "uploads/"
+    assert rule["ExpirationInDays"] == 1
+
+
+def test_images_bucket_takes_browser_uploads_from_the_cors_origins(transform_with: Any) -> None:
+    origins = "https://admin.example.com"
+    _, bucket = images_bucket(transform_with({"CorsAllowedOrigins": origins})["Resources"])
+    condition, cors, otherwise = bucket["Properties"]["CorsConfiguration"]["Fn::If"]
+    assert (condition, otherwise) == ("HasCorsOrigins", {"Ref": "AWS::NoValue"})
+    (rule,) = cors["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == {"Fn::Split": [",", {"Ref": "CorsAllowedOrigins"}]}
+
+
+def test_images_bucket_policy_denies_plain_http_and_lets_cloudfront_read_images_only(
+    resources: dict[str, Any],
+) -> None:
+    bucket, _ = images_bucket(resources)
+    distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
+    _, policy = only(resources, "AWS::S3::BucketPolicy")
+    assert policy["Properties"]["Bucket"] == {"Ref": bucket}
+    deny, allow = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "s3:*")
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Resource"] == [
+        {"Fn::GetAtt": [bucket, "Arn"]},
+        {"Fn::Sub": f"${{{bucket}.Arn}}/*"},
+    ]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert (allow["Effect"], allow["Action"]) == ("Allow", "s3:GetObject")
+    assert allow["Resource"] == {"Fn::Sub": f"${{{bucket}.Arn}}/images/*"}
+    source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert source.endswith(f":distribution/${{{distribution}}}")
+
+
+def test_images_distribution_serves_only_the_images_prefix_signed_and_cached_long(
+    resources: dict[str, Any],
+) -> None:
+    bucket, _ = images_bucket(resources)
+    control, _ = only(resources, "AWS::CloudFront::OriginAccessControl")
+    cache_name, cache = only(without_api_cdn(resources), "AWS::CloudFront::CachePolicy")
+    _, distribution = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    assert origin["DomainName"] == {"Fn::GetAtt": [bucket, "RegionalDomainName"]}
+    assert origin["OriginPath"] == "/images"
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": [control, "Id"]}
+    behaviour = config["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behaviour["AllowedMethods"] == ["GET", "HEAD"]
+    assert behaviour["CachePolicyId"] == {"Ref": cache_name}
+    ttl = cache["Properties"]["CachePolicyConfig"]
+    assert ttl["DefaultTTL"] == ttl["MaxTTL"] == 365 * 24 * 3600
+    assert ttl["MinTTL"] >= 24 * 3600
+
+
+def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[str, Any]) -> None:
+    bucket, _ = images_bucket(resources)
+    distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
+    _, function = only(resources, "AWS::Lambda::Function")
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
+    assert variables["CATALOG_IMAGES_BASE_URL"] == {
+        "Fn::Sub": f"https://${{{distribution}.DomainName}}"
+    }
+    assert variables["CATALOG_MAX_IMAGE_BYTES"] == {"Ref": "MaxImageBytes"}
 
 
 def test_role_has_no_managed_policy(resources: dict[str, Any]) -> None:
@@ -422,6 +564,7 @@ def test_api_routes_are_public_graphql_and_authorized_admin(resources: dict[str,
     assert routes == {
         ("/graphql", "get"): None,
         ("/graphql", "post"): None,
+        ("/admin/graphql", "get"): [{"AdminJwt": []}],
         ("/admin/graphql", "post"): [{"AdminJwt": []}],
     }
 
@@ -533,7 +676,68 @@ def test_cors_origins_come_from_parameter(transform_with: Any) -> None:
     condition, cors, otherwise = body["x-amazon-apigateway-cors"]["Fn::If"]
     assert (condition, otherwise) == ("HasCorsOrigins", {"Ref": "AWS::NoValue"})
     assert cors["allowOrigins"] == {"Fn::Split": [",", origins]}
-    assert cors["allowHeaders"] == ["authorization", "content-type"]
+    assert cors["allowHeaders"] == [
+        "authorization",
+        "content-type",
+        "apollographql-client-name",
+        "apollographql-client-version",
+    ]
+    assert cors["exposeHeaders"] == ["etag"]
+
+
+def test_function_environment_takes_http_settings_from_parameters(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, function = only(resources, "AWS::Lambda::Function")
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["CATALOG_TRUSTED_DOCUMENTS"] == {"Ref": "TrustedDocuments"}
+    assert variables["CATALOG_CACHE_MAX_AGE"] == {"Ref": "CacheMaxAge"}
+    assert variables["CATALOG_CACHE_STALE_WHILE_REVALIDATE"] == {"Ref": "CacheStaleWhileRevalidate"}
+    assert template["Parameters"]["TrustedDocuments"]["AllowedValues"] == [
+        "off",
+        "allow",
+        "require",
+    ]
+
+
+def test_cdn_is_optional_and_off_by_default(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["EnableCdn"]["Default"] == "false"
+    cdn = api_cdn(resources)
+    for kind in (
+        "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::CachePolicy",
+        "AWS::CloudFront::OriginRequestPolicy",
+    ):
+        assert of_type(cdn, kind)
+        assert all(res["Condition"] == "CdnEnabled" for res in of_type(cdn, kind).values())
+
+
+def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
+    resources: dict[str, Any],
+) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    public = config["DefaultCacheBehavior"]
+    (admin,) = config["CacheBehaviors"]
+    public_key = resources[public["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    admin_key = resources[admin["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    public_origin = resources[public["OriginRequestPolicyId"]["Ref"]]["Properties"][
+        "OriginRequestPolicyConfig"
+    ]
+    public_parameters = public_key["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert public_parameters["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+    assert public_parameters["HeadersConfig"]["Headers"] == ["Accept"]
+    assert public_parameters["CookiesConfig"] == {"CookieBehavior": "none"}
+    # Authorization reaches the origin only on the admin path.
+    assert "Authorization" not in public_origin["HeadersConfig"]["Headers"]
+    assert admin["PathPattern"] == "/admin/*"
+    assert "OriginRequestPolicyId" not in admin
+    admin_headers = admin_key["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]
+    assert "Authorization" in admin_headers["Headers"]
+    # Never kept past a second, and the function answers no-store anyway.
+    assert (admin_key["DefaultTTL"], admin_key["MaxTTL"]) == (0, 1)
 
 
 def test_stage_throttling_comes_from_parameters(resources: dict[str, Any]) -> None:

@@ -2,6 +2,21 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type AttachProductImageInput = {
+  /** If given, the product is changed only when its stored version equals it. */
+  expectedVersion?: number | null | undefined;
+  productId: string | number;
+  uploadId: string | number;
+};
+
+export type CreateProductImageUploadInput = {
+  /** Size of the file in bytes. */
+  contentLength: number;
+  /** image/jpeg, image/png or image/webp. */
+  contentType: string;
+  productId: string | number;
+};
+
 /** Narrows a list of products; every given field must hold. */
 export type ProductFilter = {
   /** true: only stock > 0. false: only stock = 0. Absent: both. */
@@ -36,6 +51,20 @@ export type UpsertProductInput = {
   price?: string | null | undefined;
   stock?: number | null | undefined;
 };
+
+export type AttachProductImageMutationVariables = Exact<{
+  input: AttachProductImageInput;
+}>;
+
+
+export type AttachProductImageMutation = { attachProductImage: { id: string, version: number, imageUrl: string | null, image: { url: string, width: number, height: number, contentType: string } | null } };
+
+export type CreateProductImageUploadMutationVariables = Exact<{
+  input: CreateProductImageUploadInput;
+}>;
+
+
+export type CreateProductImageUploadMutation = { createProductImageUpload: { uploadId: string, url: string, expiresAt: string, fields: Array<{ name: string, value: string }> } };
 
 export type DeleteProductMutationVariables = Exact<{
   id: string | number;
@@ -79,7 +108,7 @@ export type ProductPageQueryVariables = Exact<{
 }>;
 
 
-export type ProductPageQuery = { product: { id: string, name: string, description: string | null, price: string, currency: string, stock: number, imageUrl: string | null, updatedAt: string, category: { id: string, name: string } | null } | null };
+export type ProductPageQuery = { product: { id: string, name: string, description: string | null, price: string, currency: string, stock: number, imageUrl: string | null, updatedAt: string, image: { url: string, width: number, height: number } | null, category: { id: string, name: string } | null } | null };
 
 export type ProductSearchQueryVariables = Exact<{
   text: string;

@@ -13,6 +13,13 @@ export type Scalars = {
   Decimal: { input: string; output: string; }
 };
 
+export type AttachProductImageInput = {
+  /** If given, the product is changed only when its stored version equals it. */
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  productId: Scalars['ID']['input'];
+  uploadId: Scalars['ID']['input'];
+};
+
 export type Category = {
   __typename?: 'Category';
   createdAt: Scalars['DateTime']['output'];
@@ -49,6 +56,14 @@ export type CategoryEdge = {
   node: Category;
 };
 
+export type CreateProductImageUploadInput = {
+  /** Size of the file in bytes. */
+  contentLength: Scalars['Int']['input'];
+  /** image/jpeg, image/png or image/webp. */
+  contentType: Scalars['String']['input'];
+  productId: Scalars['ID']['input'];
+};
+
 export type DeletePayload = {
   __typename?: 'DeletePayload';
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -56,14 +71,32 @@ export type DeletePayload = {
   id: Scalars['ID']['output'];
 };
 
+export type FormField = {
+  __typename?: 'FormField';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  attachProductImage: Product;
+  createProductImageUpload: ProductImageUpload;
   deleteCategory: DeletePayload;
   deleteProduct: DeletePayload;
   restoreCategory: Category;
   restoreProduct: Product;
   upsertCategory: Category;
   upsertProduct: Product;
+};
+
+
+export type MutationAttachProductImageArgs = {
+  input: AttachProductImageInput;
+};
+
+
+export type MutationCreateProductImageUploadArgs = {
+  input: CreateProductImageUploadInput;
 };
 
 
@@ -116,6 +149,7 @@ export type Product = {
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  image?: Maybe<ProductImage>;
   imageUrl?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   price: Scalars['Decimal']['output'];
@@ -146,6 +180,26 @@ export type ProductFilter = {
   priceMax?: InputMaybe<Scalars['Decimal']['input']>;
   /** Price at least this (inclusive). */
   priceMin?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+export type ProductImage = {
+  __typename?: 'ProductImage';
+  contentType: Scalars['String']['output'];
+  height: Scalars['Int']['output'];
+  url: Scalars['String']['output'];
+  width: Scalars['Int']['output'];
+};
+
+/**
+ * Where and how to upload one image file: POST a multipart/form-data form to url with these fields, then the
+ * file in a field named "file".
+ */
+export type ProductImageUpload = {
+  __typename?: 'ProductImageUpload';
+  expiresAt: Scalars['DateTime']['output'];
+  fields: Array<FormField>;
+  uploadId: Scalars['ID']['output'];
+  url: Scalars['String']['output'];
 };
 
 /** How a list of products is ordered. */

@@ -1,0 +1,146 @@
+"""Product image files in S3: staged uploads, public images, and the calls made on them."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.session import get_session
+
+from models.base import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS
+from settings import settings
+
+# Uploads land under a private staging prefix, one folder per product; only what
+# passed the checks is copied under the public prefix, which alone the CDN serves.
+UPLOADS_PREFIX = "uploads/"
+IMAGES_PREFIX = "images/"
+# A public key never changes content (a new image gets a new key), so caches may
+# keep it for a year without revalidating.
+IMMUTABLE = "public, max-age=31536000, immutable"
+MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+@functools.cache
+def client() -> Any:
+    """The S3 client, made on first use: most requests never touch images.
+
+    Its endpoint is botocore's own AWS_ENDPOINT_URL_S3 when set; its timeouts and
+    retries are the DynamoDB client's (models/base.py).
+    """
+    config = Config(
+        signature_version="s3v4",
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": 1 + MAX_RETRY_ATTEMPTS},
+    )
+    return get_session().create_client("s3", region_name=settings.region, config=config)
+
+
+def bucket() -> str:
+    if settings.images_bucket is None:
+        raise RuntimeError("no images bucket is configured")
+    return settings.images_bucket
+
+
+def upload_key(product_id: str, upload_id: str) -> str:
+    return f"{UPLOADS_PREFIX}{product_id}/{upload_id}"
+
+
+def image_key(product_id: str, name: str) -> str:
+    return f"{IMAGES_PREFIX}{product_id}/{name}"
+
+
+def public_url(key: str) -> str | None:
+    """Where browsers fetch an image: the base URL stands for the images/ prefix."""
+    if settings.images_base_url is None or not key.startswith(IMAGES_PREFIX):
+        return None
+    return f"{settings.images_base_url}/{key.removeprefix(IMAGES_PREFIX)}"
+
+
+def presigned_post(
+    key: str, content_type: str, max_length: int, expires_in: int
+) -> tuple[str, dict[str, str]]:
+    """The URL and form fields of a browser upload of one file to `key`.
+
+    The policy S3 checks pins the key, the content type, and a length of
+    1..`max_length` bytes, and expires after `expires_in` seconds.
+    """
+    post = client().generate_presigned_post(
+        Bucket=bucket(),
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[
+            {"Content-Type": content_type},
+            ["content-length-range", 1, max_length],
+        ],
+        ExpiresIn=expires_in,
+    )
+    return post["url"], post["fields"]
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first bytes of an object, and its whole size."""
+
+    data: bytes
+    size: int
+
+
+def read_head(key: str, length: int) -> Head | None:
+    """The first `length` bytes of an object with one ranged GET; None when it is missing."""
+    try:
+        response = client().get_object(Bucket=bucket(), Key=key, Range=f"bytes=0-{length - 1}")
+    except ClientError as error:
+        if _code(error) in MISSING_CODES:
+            return None
+        if _code(error) == "InvalidRange":  # An empty object has no byte 0.
+            return Head(b"", 0)
+        raise
+    with response["Body"] as body:
+        data = body.read()
+    content_range = response.get("ContentRange") or ""
+    total = content_range.rpartition("/")[2]
+    return Head(data, int(total) if total.isdigit() else len(data))
+
+
+def read_range(key: str, start: int, end: int) -> bytes:
+    """Bytes `start` to `end` (inclusive) of an object."""
+    response = client().get_object(Bucket=bucket(), Key=key, Range=f"bytes={start}-{end}")
+    with response["Body"] as body:
+        data: bytes = body.read()
+    return data
+
+
+def publish(source: str, destination: str, content_type: str) -> None:
+    """Copy a checked upload to its public key, with the type and caching it is served with."""
+    client().copy_object(
+        Bucket=bucket(),
+        Key=destination,
+        CopySource={"Bucket": bucket(), "Key": source},
+        MetadataDirective="REPLACE",
+        ContentType=content_type,
+        CacheControl=IMMUTABLE,
+    )
+
+
+def delete(key: str) -> None:
+    client().delete_object(Bucket=bucket(), Key=key)
+
+
+def delete_prefix(prefix: str) -> int:
+    """Delete every object under `prefix`; how many there were."""
+    deleted = 0
+    pages = client().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+    for page in pages:
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:
+            client().delete_objects(Bucket=bucket(), Delete={"Objects": keys, "Quiet": True})
+            deleted += len(keys)
+    return deleted
+
+
+def _code(error: ClientError) -> str:
+    return str((error.response.get("Error") or {}).get("Code", ""))

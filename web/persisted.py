@@ -1,0 +1,162 @@
+"""Persisted documents: Apollo's automatic persisted queries, and the trusted-documents manifest.
+
+Automatic persisted queries (APQ, Apollo's protocol, which urql's persisted exchange
+speaks too): a client sends `extensions.persistedQuery.sha256Hash` alone; a known
+hash runs, an unknown one is answered `PersistedQueryNotFound` so the client sends
+the text with it, which is verified against the hash and remembered. GETs of a hash
+are short enough to be cached by URL.
+
+Trusted documents: `clients/persisted-documents.json`, written by `make clients`,
+maps the SHA-256 of each operation the generated clients send to its text. With
+`CATALOG_TRUSTED_DOCUMENTS=allow` its hashes run without their text; with `require`
+the public route runs nothing else, so a scraper or attacker cannot send the costly
+documents the limits would otherwise have to judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from graphql import OperationDefinitionNode, parse
+
+from settings import settings
+from web.request import PERSISTED_QUERY, GraphQLRequest
+from web.responses import CodedError
+
+NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
+NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
+NOT_TRUSTED_CODE = "PERSISTED_QUERY_NOT_IN_LIST"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sha256(text: str) -> str:
+    """The hex SHA-256 of a document's UTF-8 text, as APQ and the manifest key it."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class AutomaticPersistedQueries:
+    """The documents clients registered by hash, the least recently used dropped past `capacity`.
+
+    Per container and in memory: a new container starts empty and each client
+    registers again on its first miss, one extra round trip.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._documents: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, digest: str) -> str | None:
+        text = self._documents.get(digest)
+        if text is not None:
+            self._documents.move_to_end(digest)
+        return text
+
+    def put(self, digest: str, text: str) -> None:
+        self._documents[digest] = text
+        self._documents.move_to_end(digest)
+        while len(self._documents) > self.capacity:
+            self._documents.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class TrustedDocument:
+    """A document of the manifest, and the name of its operation (a metric dimension)."""
+
+    text: str
+    operation_name: str
+
+
+@cache
+def manifest() -> dict[str, TrustedDocument]:
+    """The trusted documents, read once per container from `settings.trusted_documents_file`."""
+    documents = json.loads(Path(settings.trusted_documents_file).read_text())
+    return {
+        digest: TrustedDocument(text, _operation_name(text)) for digest, text in documents.items()
+    }
+
+
+def _operation_name(text: str) -> str:
+    names = [
+        definition.name.value
+        for definition in parse(text).definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name
+    ]
+    return names[0] if len(names) == 1 else "anonymous"
+
+
+store = AutomaticPersistedQueries(settings.apq_cache_size)
+if settings.trusted_documents != "off":
+    # A missing or broken manifest fails the cold start, not every request after it.
+    manifest()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A request with its document's text, and the manifest's entry if it is a trusted one."""
+
+    request: GraphQLRequest
+    query: str
+    trusted: TrustedDocument | None
+
+
+def resolve(request: GraphQLRequest, *, public: bool) -> Resolved | CodedError:
+    """The document a request runs, or the error that refuses it before any resolver.
+
+    `require` binds only the public route: admins' tools send documents of their own.
+    """
+    mode = settings.trusted_documents
+    required = public and mode == "require"
+    trusted = manifest() if mode != "off" else {}
+    persisted = (request.extensions or {}).get(PERSISTED_QUERY)
+    if persisted is None:
+        if request.query is None:
+            raise AssertionError("web.request lets no request without query or hash through")
+        document = trusted.get(sha256(request.query)) if trusted else None
+        if required and document is None:
+            return _not_trusted()
+        return Resolved(request, request.query, document)
+    digest = _digest(persisted)
+    if isinstance(digest, CodedError):
+        return digest
+    document = trusted.get(digest)
+    if request.query is not None:
+        if sha256(request.query) != digest:
+            return CodedError(
+                "The query's SHA-256 does not match `persistedQuery.sha256Hash`.", 400
+            )
+        if required and document is None:
+            return _not_trusted()
+        if document is None:
+            store.put(digest, request.query)
+        return Resolved(request, request.query, document)
+    if document is not None:
+        return Resolved(replace(request, query=document.text), document.text, document)
+    text = None if required else store.get(digest)
+    if text is None:
+        return CodedError(NOT_FOUND_MESSAGE, 400, NOT_FOUND_CODE, document_error=True)
+    return Resolved(replace(request, query=text), text, None)
+
+
+def _digest(persisted: object) -> str | CodedError:
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        return CodedError("`persistedQuery` must be an object with `version` 1.", 400)
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str) or not _SHA256.match(digest):
+        return CodedError("`persistedQuery.sha256Hash` must be a hex SHA-256.", 400)
+    return digest
+
+
+def _not_trusted() -> CodedError:
+    return CodedError(
+        "This endpoint runs only the operations of the published clients; "
+        "send a known `persistedQuery.sha256Hash`.",
+        400,
+        NOT_TRUSTED_CODE,
+        document_error=True,
+    )
