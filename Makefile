@@ -119,7 +119,7 @@ $(E2E_NODE_STAMP): $(E2E_NODE)/package-lock.json
 e2e-node: $(E2E_NODE_STAMP)
 
 # Regenerates both clients after schema.graphql or clients/operations change, and
-# clients/persisted-documents.json, the trusted documents (CATALOG_TRUSTED_DOCUMENTS).
+# web/persisted-documents.json, the trusted documents (CATALOG_TRUSTED_DOCUMENTS).
 clients: setup codegen-tools typescript-client
 	$(CODEGEN_VENV)/bin/ariadne-codegen
 	npm run --prefix $(TS_CLIENT) codegen

@@ -1,8 +1,8 @@
-"""AWS Lambda entry point: API Gateway (HTTP API v2 or REST v1) events to GraphQL."""
+"""AWS Lambda entry points, one line per function, built by the composition root."""
 
-from mangum import Mangum
+import compose
+from settings import Settings
 
-from web.app import create_app
-from web.observability import Observed
+SETTINGS = Settings.from_env()
 
-handler = Mangum(Observed(create_app()), lifespan="off")
+handler = compose.api(SETTINGS)

@@ -1,57 +1,84 @@
-"""Every setting of Catalog API, read from the environment in this one place."""
+"""Every setting of Catalog API, read from the environment in this one place.
+
+`Settings.from_env()` reads and checks the environment once; the composition root
+(`compose.py`) builds the app, the schema, the stores and the CLI from that value.
+Nothing reads the environment, or a global settings object, when it is imported.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 TRUSTED_DOCUMENTS_MODES = ("off", "allow", "require")
-# Written by `make clients`; the packaged artifact carries it at the same place.
-MANIFEST = Path(__file__).parent / "clients" / "persisted-documents.json"
+TRUE = frozenset({"true", "1", "yes", "on"})
+FALSE = frozenset({"false", "0", "no", "off"})
 
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip()
-    return value or default
+class SettingsError(ValueError):
+    """A variable of the environment holds a value its setting cannot take."""
 
 
-def _flag(name: str, default: bool) -> bool:
-    return _env(name, "true" if default else "false").lower() in ("1", "true", "yes")
+class _Environment:
+    """The environment's values, blank ones counting as unset, each parsed strictly."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+
+    def text(self, name: str, default: str) -> str:
+        value = self.environ.get(name, "").strip()
+        return value or default
+
+    def optional(self, name: str) -> str | None:
+        return self.text(name, "") or None
+
+    def flag(self, name: str, default: bool) -> bool:
+        """true/false, 1/0, yes/no or on/off in any case; anything else fails the cold start."""
+        value = self.text(name, "").lower()
+        if not value:
+            return default
+        if value in TRUE:
+            return True
+        if value in FALSE:
+            return False
+        raise SettingsError(f"{name} must be true or false (or 1/0, yes/no, on/off), not {value!r}")
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.text(name, default).lower()
+        if value not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def positive(self, name: str, default: int) -> int:
+        """A positive integer; a typo fails the cold start instead of lifting a limit."""
+        value = self.text(name, str(default))
+        try:
+            number = int(value)
+        except ValueError:
+            raise SettingsError(f"{name} must be a positive integer, not {value!r}") from None
+        if number < 1:
+            raise SettingsError(f"{name} must be a positive integer, not {number}")
+        return number
+
+    def images_base_url(self) -> str | None:
+        """The images' public URL prefix, without a trailing slash; a bucket needs one."""
+        base = self.text("CATALOG_IMAGES_BASE_URL", "").rstrip("/")
+        if self.text("CATALOG_IMAGES_BUCKET", "") and not base.startswith(("https://", "http://")):
+            raise SettingsError(
+                "CATALOG_IMAGES_BASE_URL must be the http(s) URL images are served from "
+                "when CATALOG_IMAGES_BUCKET is set"
+            )
+        return base or None
 
 
-def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = _env(name, default).lower()
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
-
-
-def _positive(name: str, default: int) -> int:
-    """A positive integer setting; a typo fails the cold start instead of lifting a limit."""
-    value = int(_env(name, str(default)))
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, not {value}")
-    return value
-
-
-def _images_base_url() -> str | None:
-    """The images' public URL prefix, without a trailing slash; a bucket needs one."""
-    base = _env("CATALOG_IMAGES_BASE_URL", "").rstrip("/")
-    if _env("CATALOG_IMAGES_BUCKET", "") and not base.startswith(("https://", "http://")):
-        raise ValueError(
-            "CATALOG_IMAGES_BASE_URL must be the http(s) URL images are served from "
-            "when CATALOG_IMAGES_BUCKET is set"
-        )
-    return base or None
-
-
-@dataclass
+@dataclass(frozen=True)
 class Settings:
     """The process's configuration (docs/deploy.md has the table).
 
-    One instance, `settings`, read by every module where it needs a value. Tests
-    change a field with `monkeypatch.setattr(settings, ...)`; nothing else writes it.
+    Built once by the entry point (`Settings.from_env()`) and passed to what it
+    configures; tests build their own with `Settings.from_env({...})` or
+    `dataclasses.replace`.
     """
 
     region: str
@@ -92,47 +119,47 @@ class Settings:
     # container remembers, and whether the clients' manifest is trusted or required.
     apq_cache_size: int = 1000
     trusted_documents: str = "off"
-    trusted_documents_file: str = str(MANIFEST)
+    # None: the manifest packaged with the code (web/persisted-documents.json).
+    trusted_documents_file: str | None = None
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings the environment (this process's, unless given) sets, checked."""
+        env = _Environment(os.environ if environ is None else environ)
         return cls(
-            region=_env("AWS_REGION", _env("AWS_DEFAULT_REGION", "us-east-1")),
-            endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
-            products_table=_env("CATALOG_PRODUCTS_TABLE", "catalog-products"),
-            categories_table=_env("CATALOG_CATEGORIES_TABLE", "catalog-categories"),
-            admin_group=_env("CATALOG_ADMIN_GROUP", "admin"),
-            graphiql=_flag("CATALOG_GRAPHIQL", True),
-            max_depth=_positive("CATALOG_MAX_DEPTH", cls.max_depth),
-            max_aliases=_positive("CATALOG_MAX_ALIASES", cls.max_aliases),
-            max_directives=_positive("CATALOG_MAX_DIRECTIVES", cls.max_directives),
-            max_tokens=_positive("CATALOG_MAX_TOKENS", cls.max_tokens),
-            max_cost=_positive("CATALOG_MAX_COST", cls.max_cost),
-            max_storage_calls=_positive("CATALOG_MAX_STORAGE_CALLS", cls.max_storage_calls),
-            max_body_bytes=_positive("CATALOG_MAX_BODY_BYTES", cls.max_body_bytes),
-            introspection=_flag("CATALOG_INTROSPECTION", cls.introspection),
-            field_suggestions=_flag("CATALOG_FIELD_SUGGESTIONS", cls.field_suggestions),
-            service_name=_env("POWERTOOLS_SERVICE_NAME", cls.service_name),
-            log_level=_env("POWERTOOLS_LOG_LEVEL", cls.log_level).upper(),
-            metrics_namespace=_env(
+            region=env.text("AWS_REGION", env.text("AWS_DEFAULT_REGION", "us-east-1")),
+            endpoint_url=env.optional("AWS_ENDPOINT_URL_DYNAMODB"),
+            products_table=env.text("CATALOG_PRODUCTS_TABLE", "catalog-products"),
+            categories_table=env.text("CATALOG_CATEGORIES_TABLE", "catalog-categories"),
+            admin_group=env.text("CATALOG_ADMIN_GROUP", "admin"),
+            graphiql=env.flag("CATALOG_GRAPHIQL", True),
+            max_depth=env.positive("CATALOG_MAX_DEPTH", cls.max_depth),
+            max_aliases=env.positive("CATALOG_MAX_ALIASES", cls.max_aliases),
+            max_directives=env.positive("CATALOG_MAX_DIRECTIVES", cls.max_directives),
+            max_tokens=env.positive("CATALOG_MAX_TOKENS", cls.max_tokens),
+            max_cost=env.positive("CATALOG_MAX_COST", cls.max_cost),
+            max_storage_calls=env.positive("CATALOG_MAX_STORAGE_CALLS", cls.max_storage_calls),
+            max_body_bytes=env.positive("CATALOG_MAX_BODY_BYTES", cls.max_body_bytes),
+            introspection=env.flag("CATALOG_INTROSPECTION", cls.introspection),
+            field_suggestions=env.flag("CATALOG_FIELD_SUGGESTIONS", cls.field_suggestions),
+            service_name=env.text("POWERTOOLS_SERVICE_NAME", cls.service_name),
+            log_level=env.text("POWERTOOLS_LOG_LEVEL", cls.log_level).upper(),
+            metrics_namespace=env.text(
                 "POWERTOOLS_METRICS_NAMESPACE",
-                _env("CATALOG_METRICS_NAMESPACE", cls.metrics_namespace),
+                env.text("CATALOG_METRICS_NAMESPACE", cls.metrics_namespace),
             ),
-            tracing=_flag("CATALOG_TRACING", cls.tracing)
-            and not _flag("POWERTOOLS_TRACE_DISABLED", False),
-            images_bucket=_env("CATALOG_IMAGES_BUCKET", "") or None,
-            images_base_url=_images_base_url(),
-            max_image_bytes=_positive("CATALOG_MAX_IMAGE_BYTES", cls.max_image_bytes),
-            cache_max_age=_positive("CATALOG_CACHE_MAX_AGE", cls.cache_max_age),
-            cache_stale_while_revalidate=_positive(
+            tracing=env.flag("CATALOG_TRACING", cls.tracing)
+            and not env.flag("POWERTOOLS_TRACE_DISABLED", False),
+            images_bucket=env.text("CATALOG_IMAGES_BUCKET", "") or None,
+            images_base_url=env.images_base_url(),
+            max_image_bytes=env.positive("CATALOG_MAX_IMAGE_BYTES", cls.max_image_bytes),
+            cache_max_age=env.positive("CATALOG_CACHE_MAX_AGE", cls.cache_max_age),
+            cache_stale_while_revalidate=env.positive(
                 "CATALOG_CACHE_STALE_WHILE_REVALIDATE", cls.cache_stale_while_revalidate
             ),
-            apq_cache_size=_positive("CATALOG_APQ_CACHE_SIZE", cls.apq_cache_size),
-            trusted_documents=_choice(
+            apq_cache_size=env.positive("CATALOG_APQ_CACHE_SIZE", cls.apq_cache_size),
+            trusted_documents=env.choice(
                 "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
             ),
-            trusted_documents_file=_env("CATALOG_TRUSTED_DOCUMENTS_FILE", str(MANIFEST)),
+            trusted_documents_file=env.optional("CATALOG_TRUSTED_DOCUMENTS_FILE"),
         )
-
-
-settings = Settings.from_env()

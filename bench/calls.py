@@ -1,4 +1,5 @@
-"""Counting and faking the DynamoDB calls of botocore clients."""
+"""Recording and faking the DynamoDB answers of botocore clients (counting them is
+store/recording.py's `CallLog`)."""
 
 from __future__ import annotations
 
@@ -6,43 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 EVENT = "before-call.dynamodb"
-
-
-def app_clients() -> list[Any]:
-    """The botocore clients behind the app's models (one per model connection)."""
-    from models import MODELS
-
-    clients = {id(c): c for c in (m._get_connection().connection.client for m in MODELS)}
-    return list(clients.values())
-
-
-class CallCounter:
-    """The names of the DynamoDB operations clients send, in order, and the capacity they used."""
-
-    def __init__(self, clients: Iterable[Any]) -> None:
-        self.calls: list[str] = []
-        self.capacity_units = 0.0
-        for client in clients:
-            client.meta.events.register(EVENT, self._before)
-            client.meta.events.register("after-call.dynamodb", self._after)
-
-    def _before(self, model: Any, **_: Any) -> None:
-        self.calls.append(model.name)
-
-    def _after(self, parsed: dict[str, Any], **_: Any) -> None:
-        consumed = parsed.get("ConsumedCapacity")
-        for entry in consumed if isinstance(consumed, list) else [consumed]:
-            if isinstance(entry, dict):
-                self.capacity_units += float(entry.get("CapacityUnits") or 0)
-
-    def take(self) -> list[str]:
-        calls, self.calls = self.calls, []
-        return calls
-
-    def take_capacity(self) -> float:
-        """Capacity units consumed since the last call (the app asks DynamoDB for them)."""
-        units, self.capacity_units = self.capacity_units, 0.0
-        return units
 
 
 class Recorder:

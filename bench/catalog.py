@@ -1,7 +1,7 @@
 """The benchmark's catalog: DynamoDB Local, tables, seed data and handler events.
 
-`configure()` must run before anything imports `settings`, `models` or `handler`:
-the models read their endpoint from the environment when they are imported.
+`configure()` must run before the settings are read (`import handler` reads them):
+it points the environment at the bench's DynamoDB Local.
 """
 
 from __future__ import annotations
@@ -59,9 +59,18 @@ def images_bucket() -> Iterator[LocalS3]:
         local.stop()
 
 
+def bind_store() -> None:
+    """The store pointed at the tables the environment names, as the handler's is."""
+    import compose
+    from settings import Settings
+
+    compose.bind_store(Settings.from_env())
+
+
 def create_tables() -> None:
     from cli.tables import create_tables
 
+    bind_store()
     create_tables()
 
 
@@ -127,16 +136,23 @@ def context() -> LambdaContext:
     return LambdaContext()
 
 
-def response_data(result: dict[str, Any], status: int = 200) -> Any:
-    """The `data` of a handler result, failing loudly on any error; None for a 304."""
-    if status == 304 and result["statusCode"] == 304:
+def response_body(result: dict[str, Any]) -> Any:
+    """The JSON body of a handler result, decoded and unzipped; None for a 304."""
+    if result["statusCode"] == 304:
         return None
     content = result["body"]
     if result.get("isBase64Encoded"):
         content = base64.b64decode(content)
         if (result.get("headers") or {}).get("content-encoding") == "gzip":
             content = gzip.decompress(content)
-    body = json.loads(content)
+    return json.loads(content)
+
+
+def response_data(result: dict[str, Any], status: int = 200) -> Any:
+    """The `data` of a handler result, failing loudly on any error; None for a 304."""
+    if status == 304 and result["statusCode"] == 304:
+        return None
+    body = response_body(result)
     if result["statusCode"] != 200 or body.get("errors"):
         raise RuntimeError(f"the handler answered {result['statusCode']}: {body}")
     return body["data"]

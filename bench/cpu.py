@@ -29,7 +29,7 @@ import json
 import time
 from typing import Any
 
-from bench.calls import InstantDynamoDB, Recorder, app_clients
+from bench.calls import InstantDynamoDB, Recorder
 from bench.catalog import context, event, response_data
 from bench.operations import (
     CATEGORY_PAGE,
@@ -38,13 +38,17 @@ from bench.operations import (
     Workload,
 )
 from bench.stats import ratio, summary_ms
+from store.recording import model_clients
 
 
 def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
     import graphql
 
     from handler import handler
-    from schema.root import schema
+    from schema.root import build_schema
+    from settings import Settings
+
+    schema = build_schema(Settings.from_env())
 
     bare_schema = graphql.build_schema(schema.as_str())
     queries: list[tuple[str, str, dict[str, Any]]] = [
@@ -57,7 +61,7 @@ def measure(workload: Workload, reps: int, warmup: int) -> list[dict[str, Any]]:
         ("category page with 20 products", CATEGORY_PAGE, {"id": workload.categories[2]}),
     ]
 
-    clients = app_clients()
+    clients = model_clients()
     recorder = Recorder(clients)
     expected = {name: response_data(handler(event(q, v), context())) for name, q, v in queries}
     recorder.stop()

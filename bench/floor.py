@@ -26,7 +26,10 @@ def stack_floor(queries: list[str]) -> Any:
 
     from schema.compat import core_schema
     from schema.context import Context
-    from schema.root import schema
+    from schema.root import build_schema
+    from settings import Settings
+
+    schema = build_schema(Settings.from_env())
 
     graphql_schema = core_schema(schema)
     documents = {}

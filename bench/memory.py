@@ -20,7 +20,7 @@ import sys
 import tracemalloc
 from typing import Any
 
-from bench.calls import InstantDynamoDB, Recorder, app_clients
+from bench.calls import InstantDynamoDB, Recorder
 from bench.catalog import context, event, response_data
 from bench.operations import (
     CATEGORY_PAGE,
@@ -29,6 +29,7 @@ from bench.operations import (
     PRODUCTS_PAGE,
     PRODUCTS_PAGE_WITH_CATEGORIES,
 )
+from store.recording import model_clients
 
 TRACED_REQUESTS = 1000
 
@@ -68,7 +69,7 @@ def main(requests: int, ids: dict[str, list[str]]) -> dict[str, Any]:
 
     after_import = peak_rss_mb()
     documents = mix(ids)
-    clients = app_clients()
+    clients = model_clients()
     recorder = Recorder(clients)
     for query, variables in documents:
         response_data(handler(event(query, variables), context()))

@@ -1,4 +1,4 @@
-"""Writes clients/persisted-documents.json, the trusted-documents manifest, from clients/operations.
+"""Writes web/persisted-documents.json, the trusted-documents manifest, from clients/operations.
 
 The format is GraphQL Code Generator's client preset's (`persistedDocuments`): a JSON
 object from the SHA-256 (hex) of each operation's printed text to that text. The text
@@ -20,7 +20,7 @@ from graphql import parse, print_ast
 
 REPO = Path(__file__).resolve().parents[1]
 OPERATIONS = REPO / "clients" / "operations"
-MANIFEST = REPO / "clients" / "persisted-documents.json"
+MANIFEST = REPO / "web" / "persisted-documents.json"
 
 
 # graphql-core 3.3 prints an object value as graphql-js 17 does, `{ a: 1 }`; the clients

@@ -10,16 +10,27 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
 
-# Each command imports what reads the settings only when it runs: `serve` may first
-# have to start a local DynamoDB and point the settings at it.
+from settings import SettingsError
+
+# Each command reads the settings when it runs (`serve` may first have to start a
+# local DynamoDB and point the environment at it), and imports what it needs then.
 
 # What `serve` needs beyond the Lambda's own dependencies: pyproject's `local` extra.
 LOCAL_EXTRA = frozenset({"uvicorn", "moto"})
 
 
+def _bound_store() -> None:
+    """Settings read from the environment, and the store pointed at their tables."""
+    import compose
+    from settings import Settings
+
+    compose.bind_store(Settings.from_env())
+
+
 def create_tables(_args: argparse.Namespace) -> int:
     from cli.tables import create_tables
 
+    _bound_store()
     for table, created in create_tables():
         print(f"Created table {table}" if created else f"Table {table} exists")
     return 0
@@ -28,6 +39,7 @@ def create_tables(_args: argparse.Namespace) -> int:
 def seed(_args: argparse.Namespace) -> int:
     from cli.seed import seed
 
+    _bound_store()
     report = seed()
     for line in report.lines():
         print(line)
@@ -38,6 +50,8 @@ def seed(_args: argparse.Namespace) -> int:
 
 def migrate(args: argparse.Namespace) -> int:
     from cli.migrate import MigrationReport, migrate
+
+    _bound_store()
 
     def progress(report: MigrationReport) -> None:
         state = "done" if report.complete else f"resume with --resume-after {report.position}"
@@ -58,9 +72,10 @@ def migrate(args: argparse.Namespace) -> int:
 
 
 def export_schema(args: argparse.Namespace) -> int:
-    from schema.root import schema
+    from schema.root import build_schema
+    from settings import Settings
 
-    text = schema.as_str() + "\n"
+    text = build_schema(Settings.from_env()).as_str() + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -162,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PynamoDBException, BotoCoreError) as error:
         print(f"catalog {args.command}: DynamoDB error: {error}", file=sys.stderr)
         return 1
+    except SettingsError as error:
+        print(f"catalog {args.command}: {error}", file=sys.stderr)
+        return 2
     return status
 
 

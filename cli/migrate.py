@@ -15,7 +15,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from models import Product
-from resolvers.storage import is_condition_failure
+from store.errors import is_condition_failure
 
 # The attributes this release derives that an older release did not write.
 NEW_KEYS = ("shelf", "price_key", "created_key", "category_shelf")

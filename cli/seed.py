@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 from cli.sample import CATEGORIES, PRODUCTS
 from cli.sample_images import post_form, sample_png
+from errors import CatalogError
 from models import Category, Product
+from models import images as image_files
 from resolvers import categories, images, products
-from resolvers.errors import CatalogError
-from settings import settings
 
 CREATED = "created"
 UPDATED = "updated"
@@ -62,7 +62,7 @@ def seed() -> SeedReport:
         lambda item_id: products.get_product(item_id, include_deleted=True),
         products.upsert_product,
     )
-    if settings.images_bucket is not None:
+    if image_files.config().bucket is not None:
         _seed_images(report)
     return report
 

@@ -35,17 +35,9 @@ class Stopped(BaseException):
 
 def serve(host: str, port: int) -> int:
     """Serve /graphql and /admin/graphql until Ctrl-C or SIGTERM; the exit status."""
-    try:
-        listener = _bind(host, port)
-    except OSError as error:
-        print(f"catalog serve: cannot listen on {host}:{port}: {error}", file=sys.stderr)
+    listener = _listen(host, port)
+    if listener is None:
         return 1
-    if not _is_loopback(host):
-        print(
-            f"catalog serve: warning: anyone who can reach {host}:{port} is an admin on "
-            "/admin/graphql; bind 127.0.0.1 unless that is what you want.",
-            file=sys.stderr,
-        )
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS}
     storage: LocalDynamoDB | None = None
     images: LocalS3 | None = None
@@ -117,6 +109,22 @@ def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
+def _listen(host: str, port: int) -> socket.socket | None:
+    """The bound listener, warning when it is reachable from other machines; None if it fails."""
+    try:
+        listener = _bind(host, port)
+    except OSError as error:
+        print(f"catalog serve: cannot listen on {host}:{port}: {error}", file=sys.stderr)
+        return None
+    if not _is_loopback(host):
+        print(
+            f"catalog serve: warning: anyone who can reach {host}:{port} is an admin on "
+            "/admin/graphql; bind 127.0.0.1 unless that is what you want.",
+            file=sys.stderr,
+        )
+    return listener
+
+
 def _bind(host: str, port: int) -> socket.socket:
     """A listening socket, bound before anything starts so a busy port fails fast."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -155,18 +163,14 @@ def _start_storage(data_dir: Path) -> LocalDynamoDB:
 
 
 def _use_storage(storage: LocalDynamoDB) -> None:
-    """Point the settings at `storage`: they are read once, when first imported."""
-    if "settings" in sys.modules:
-        raise RuntimeError("settings were read before the local DynamoDB was chosen")
+    """Point this process's environment at `storage`, before the settings are read from it."""
     os.environ[ENDPOINT_VARIABLE] = storage.endpoint_url
     os.environ.update(LOCAL_CREDENTIALS)
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
 def _start_images(data_dir: Path | None) -> LocalS3:
-    """moto's S3 with the images bucket, filled from `data_dir`; the settings pointed at it."""
-    if "settings" in sys.modules:
-        raise RuntimeError("settings were read before the local S3 was chosen")
+    """moto's S3 with the images bucket, filled from `data_dir`; the environment pointed at it."""
     images = LocalS3.start()
     os.environ["AWS_ENDPOINT_URL_S3"] = images.endpoint_url
     os.environ["CATALOG_IMAGES_BUCKET"] = BUCKET
@@ -183,16 +187,18 @@ def _prepare_app(
     host: str, port: int, images: LocalS3 | None, images_dir: Path | None
 ) -> tuple[ASGIApp, bool]:
     """Create missing tables, seed an empty catalog, and build the app; whether it has GraphiQL."""
-    # Imported here, not above: these read the settings, which `_use_storage` sets.
+    import compose
     from cli.gateway import AllowedHosts, LocalGateway, served_hosts
     from cli.graphiql import LocalGraphiQL, Unavailable, local_page
     from cli.local_s3 import SavesImages
     from cli.seed import catalog_is_empty, seed
     from cli.tables import create_tables
-    from settings import settings
-    from web.app import create_app
+    from settings import Settings
     from web.routes import ADMIN_PATH
 
+    # Read once, now that the environment names the local DynamoDB and S3.
+    settings = Settings.from_env()
+    compose.bind_store(settings)
     for table, created in create_tables():
         if created:
             print(f"Created table {table}", flush=True)
@@ -207,7 +213,9 @@ def _prepare_app(
             page = local_page()
         except Unavailable as reason:
             print(f"catalog serve: GraphiQL loads from the CDN: {reason}", file=sys.stderr)
-    app: ASGIApp = LocalGateway(create_app(graphql_ide_page=page), settings.admin_group)
+    app: ASGIApp = LocalGateway(
+        compose.app(settings, graphql_ide_page=page, observed=False), settings.admin_group
+    )
     if images is not None and images_dir is not None:
         images.save(images_dir)
         app = SavesImages(app, images, images_dir, ADMIN_PATH)

@@ -6,7 +6,7 @@ from pynamodb.exceptions import TableError
 from pynamodb.models import Model
 
 from models import MODELS
-from resolvers.storage import response_code
+from store.errors import response_code
 
 BILLING_MODE = "PAY_PER_REQUEST"
 

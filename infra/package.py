@@ -18,15 +18,17 @@ from pathlib import Path
 
 from lambda_target import LOCK, PIP_TARGET_FLAGS, REPO, target_python
 
-# The trusted documents travel with the code that trusts them (settings.MANIFEST).
+# The trusted documents travel inside `web/`, the package that reads them.
 APP = [
     "handler.py",
     "settings.py",
+    "compose.py",
+    "errors.py",
     "web",
     "schema",
     "resolvers",
+    "store",
     "models",
-    "clients/persisted-documents.json",
 ]
 ARTIFACT = "catalog-api.zip"
 # Zip entries get this timestamp, so the same sources give the same bytes.

@@ -9,8 +9,6 @@ from typing import Any, TypeVar
 from pynamodb.constants import NULL
 from pynamodb.models import Model
 
-from settings import settings
-
 M = TypeVar("M", bound=Model)
 
 # Each list index is partitioned by liveness, so a page of live items never reads a
@@ -42,7 +40,7 @@ CREATED_KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+0000"
 # 1 s, then 2 s (throttling; 25-50 ms otherwise) between its 3 attempts. Alone that
 # is up to 3 x 3 + 3 = 12 s for one call, and a request makes several calls, so the
 # request also has a budget: no attempt starts once REQUEST_BUDGET_SECONDS have
-# passed (resolvers/storage.py). The worst case is then an attempt started just
+# passed (store/budget.py). The worst case is then an attempt started just
 # inside the budget, timing out, and one last backoff before the refused attempt:
 # 4 + 3 + 2 = 9 s. Adaptive mode is not used: its client-side token bucket can
 # sleep before a request is sent, outside any per-attempt timeout.
@@ -96,10 +94,14 @@ def shelf(deleted_at: datetime | None, stock: int) -> str:
 
 
 class BaseMeta:
-    """Connection settings shared by every model's `Meta`."""
+    """Connection settings shared by every model's `Meta`.
 
-    region = settings.region
-    host = settings.endpoint_url
+    The region, endpoint and table names here are defaults: the store's `bind`
+    (store/binding.py) sets each model's from the settings before any call.
+    """
+
+    region = "us-east-1"
+    host: str | None = None
     connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
     read_timeout_seconds = READ_TIMEOUT_SECONDS
     max_retry_attempts = MAX_RETRY_ATTEMPTS

@@ -9,7 +9,6 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from models.base import BaseMeta, from_raw_data, sort_key, status
-from settings import settings
 
 
 class CategoriesByName(GlobalSecondaryIndex["Category"]):  # type: ignore[no-untyped-call]
@@ -27,7 +26,7 @@ class Category(Model):
     """A product category; `product_count` counts its live products."""
 
     class Meta(BaseMeta):
-        table_name = settings.categories_table
+        table_name = "catalog-categories"
 
     id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()

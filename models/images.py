@@ -11,7 +11,6 @@ from botocore.exceptions import ClientError
 from botocore.session import get_session
 
 from models.base import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS
-from settings import settings
 
 # Uploads land under a private staging prefix, one folder per product; only what
 # passed the checks is copied under the public prefix, which alone the CDN serves.
@@ -21,6 +20,31 @@ IMAGES_PREFIX = "images/"
 # keep it for a year without revalidating.
 IMMUTABLE = "public, max-age=31536000, immutable"
 MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    """Where images are kept and served from; no bucket turns the image mutations off."""
+
+    bucket: str | None = None
+    base_url: str | None = None
+    region: str = "us-east-1"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+_config = ImageConfig()
+
+
+def configure(config: ImageConfig) -> None:
+    """Use `config` from now on (the store's `bind` calls this); the next call makes a client."""
+    global _config
+    _config = config
+    client.cache_clear()
+
+
+def config() -> ImageConfig:
+    return _config
 
 
 @functools.cache
@@ -36,13 +60,13 @@ def client() -> Any:
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": 1 + MAX_RETRY_ATTEMPTS},
     )
-    return get_session().create_client("s3", region_name=settings.region, config=config)
+    return get_session().create_client("s3", region_name=_config.region, config=config)
 
 
 def bucket() -> str:
-    if settings.images_bucket is None:
+    if _config.bucket is None:
         raise RuntimeError("no images bucket is configured")
-    return settings.images_bucket
+    return _config.bucket
 
 
 def upload_key(product_id: str, upload_id: str) -> str:
@@ -55,9 +79,9 @@ def image_key(product_id: str, name: str) -> str:
 
 def public_url(key: str) -> str | None:
     """Where browsers fetch an image: the base URL stands for the images/ prefix."""
-    if settings.images_base_url is None or not key.startswith(IMAGES_PREFIX):
+    if _config.base_url is None or not key.startswith(IMAGES_PREFIX):
         return None
-    return f"{settings.images_base_url}/{key.removeprefix(IMAGES_PREFIX)}"
+    return f"{_config.base_url}/{key.removeprefix(IMAGES_PREFIX)}"
 
 
 def presigned_post(

@@ -18,7 +18,6 @@ from models.base import (
     sort_key,
     status,
 )
-from settings import settings
 
 
 class ProductsByName(GlobalSecondaryIndex["Product"]):  # type: ignore[no-untyped-call]
@@ -113,7 +112,7 @@ class Product(Model):
     """A product of the catalog; `price` is an exact decimal."""
 
     class Meta(BaseMeta):
-        table_name = settings.products_table
+        table_name = "catalog-products"
 
     id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resolvers.errors import Forbidden, Unauthenticated
-from settings import settings
+from errors import Forbidden, Unauthenticated
 
 
 @dataclass(frozen=True)
@@ -16,9 +15,9 @@ class Identity:
     groups: frozenset[str]
 
 
-def require_admin(identity: Identity | None) -> None:
+def require_admin(identity: Identity | None, admin_group: str) -> None:
     """UNAUTHENTICATED without verified claims, FORBIDDEN without the admin group."""
     if identity is None:
         raise Unauthenticated("This needs an admin: call /admin/graphql with a valid token.")
-    if settings.admin_group not in identity.groups:
-        raise Forbidden(f"This needs membership of the '{settings.admin_group}' group.")
+    if admin_group not in identity.groups:
+        raise Forbidden(f"This needs membership of the '{admin_group}' group.")

@@ -7,25 +7,36 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
-from ulid import ULID
 
+from errors import BadUserInput, Conflict
 from models import Category
 from models.base import DELETED, LIVE
 from resolvers import validation
-from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
-from resolvers.pagination import Page, decode_cursor, is_sort_key, paginate
-from resolvers.storage import (
-    Raced,
-    check_item_size,
+from resolvers.pagination import Page, Unknown, decode_cursor, is_sort_key, paginate
+from store.entities import (
+    bump,
+    check_version,
+    check_writable,
+    create,
+    fresh_id,
     get,
-    is_condition_failure,
+    missing,
+    new_item,
     now,
-    translated_errors,
+    require,
     update_live,
     with_retries,
 )
+from store.errors import Raced, is_condition_failure, translated_errors
 
 KIND = "category"
+# Storage costs, in DynamoDB calls (schema/limits.py estimates requests by them).
+GET_CALLS = 1
+
+
+def page_calls(include_deleted: bool | Unknown = False) -> int:
+    """The Queries one page of categories makes: one per status it shows."""
+    return 1 if include_deleted is False else 2
 
 
 def get_category(category_id: str, *, include_deleted: bool = False) -> Category | None:
@@ -72,7 +83,7 @@ def upsert_category(
     if category_id is None:
         if expected_version is not None:
             raise BadUserInput("expectedVersion needs the id of the category to update.")
-        return _create(str(ULID()), changes, fresh=True)
+        return _create(fresh_id(), changes, fresh=True)
     validation.item_id(category_id)
 
     def attempt() -> Category:
@@ -82,11 +93,9 @@ def upsert_category(
         current = get(Category, category_id, consistent=True)
         if current is None:
             if expected_version is not None:
-                raise NotFound(f"Category {category_id} does not exist.")
+                raise missing(Category, category_id)
             return _create(category_id, changes)
-        _check_live(current)
-        if expected_version is not None and current.version != expected_version:
-            raise version_conflict(current, expected_version)
+        check_writable(current, expected_version)
         raise Raced
 
     return with_retries(attempt)
@@ -109,10 +118,9 @@ def delete_category(
                 return category, None
             category.update(
                 actions=[
+                    *bump(Category, moment),
                     Category.deleted_at.set(moment),
-                    Category.updated_at.set(moment),
                     Category.status.set(DELETED),
-                    Category.version.add(1),
                 ],
                 condition=condition & (Category.status == LIVE),
             )
@@ -120,11 +128,8 @@ def delete_category(
     except PynamoDBException as error:
         if not is_condition_failure(error):
             raise
-    current = get(Category, category_id, consistent=True)
-    if current is None:
-        raise NotFound(f"Category {category_id} does not exist.")
-    if expected_version is not None and current.version != expected_version:
-        raise version_conflict(current, expected_version)
+    current = require(Category, category_id)
+    check_version(current, expected_version)
     if current.product_count > 0:
         raise Conflict(
             f"Category {category_id} still has {current.product_count} live products; "
@@ -144,10 +149,9 @@ def restore_category(category_id: str) -> Category:
         with translated_errors():
             category.update(
                 actions=[
+                    *bump(Category),
                     Category.deleted_at.remove(),
-                    Category.updated_at.set(now()),
                     Category.status.set(LIVE),
-                    Category.version.add(1),
                 ],
                 condition=Category.status == DELETED,
             )
@@ -155,40 +159,13 @@ def restore_category(category_id: str) -> Category:
     except PynamoDBException as error:
         if not is_condition_failure(error):
             raise
-    current = get(Category, category_id, consistent=True)
-    if current is None:
-        raise NotFound(f"Category {category_id} does not exist.")
-    return current
+    return require(Category, category_id)
 
 
 def _create(category_id: str, changes: dict[str, Any], *, fresh: bool = False) -> Category:
     """Put a new category; `fresh` when this request made up its id."""
     if "name" not in changes:
         raise BadUserInput("name is required to create a category.")
-    moment = now()
-    category = Category(
-        category_id,
-        **changes,
-        product_count=0,
-        created_at=moment,
-        updated_at=moment,
-        version=1,
-    )
-    category.set_index_keys()
-    check_item_size(category)
-    try:
-        with translated_errors():
-            category.save(condition=Category.id.does_not_exist())
-    except PynamoDBException as error:
-        if not is_condition_failure(error):
-            raise
-        if not fresh:
-            raise Raced from error
-        # Nobody else knows a fresh id: the item exists because botocore retried
-        # this very put after its first answer was lost, and the first one landed.
+    category = new_item(Category, category_id, {**changes, "product_count": 0})
+    create(category, fresh=fresh)
     return category
-
-
-def _check_live(current: Category) -> None:
-    if current.deleted_at is not None:
-        raise Conflict(f"Category {current.id} is deleted; restore it before changing it.")

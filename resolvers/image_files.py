@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from resolvers.errors import BadUserInput
+from errors import BadUserInput
 
 # The declared types accepted, and the extension of their public key.
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}

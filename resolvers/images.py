@@ -15,13 +15,14 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from ulid import ULID
 
+from errors import BadUserInput, NotFound, ServiceUnavailable
 from models import Product
 from models import images as store
 from resolvers import validation
-from resolvers.errors import BadUserInput, Conflict, NotFound, ServiceUnavailable, version_conflict
 from resolvers.image_files import BLOCK_BYTES, EXTENSIONS, CheckedImage, RangeReader, check
-from resolvers.storage import Raced, get, hook_deadline, update_live, with_retries
-from settings import settings
+from store.budget import hook_deadline
+from store.entities import check_writable, require, require_live, update_live, with_retries
+from store.errors import Raced
 
 logger = logging.getLogger("catalog")
 
@@ -56,12 +57,10 @@ def create_upload(product_id: str, content_type: str, content_length: int) -> Up
     validation.item_id(product_id, "productId")
     if content_type not in EXTENSIONS:
         raise BadUserInput("contentType must be image/jpeg, image/png or image/webp.")
-    limit = settings.max_image_bytes
+    limit = store.config().max_bytes
     if not 1 <= content_length <= limit:
         raise BadUserInput(f"contentLength must be between 1 and {limit} bytes.")
-    product = get(Product, product_id)
-    if product is None or product.deleted_at is not None:
-        raise NotFound(f"Product {product_id} does not exist.")
+    require_live(Product, product_id)
     kind = content_type.removeprefix("image/")
     upload_id = f"{ULID()}-{kind}-{content_length}"
     with s3_errors():
@@ -104,7 +103,7 @@ def attach_image(product_id: str, upload_id: str, expected_version: int | None) 
 
 def delete_product_files(product_id: str) -> None:
     """Delete a hard-deleted product's images and staged uploads, if images are on."""
-    if settings.images_bucket is None:
+    if store.config().bucket is None:
         return
     try:
         with s3_errors():
@@ -137,7 +136,7 @@ def s3_errors() -> Iterator[None]:
 
 
 def _require_configured() -> None:
-    if settings.images_bucket is None:
+    if store.config().bucket is None:
         raise ServiceUnavailable(NOT_CONFIGURED)
 
 
@@ -153,13 +152,8 @@ def _expiry(fields: dict[str, str]) -> datetime:
 
 
 def _writable(product_id: str, expected_version: int | None) -> Product:
-    current = get(Product, product_id, consistent=True)
-    if current is None:
-        raise NotFound(f"Product {product_id} does not exist.")
-    if current.deleted_at is not None:
-        raise Conflict(f"Product {product_id} is deleted; restore it before changing it.")
-    if expected_version is not None and current.version != expected_version:
-        raise version_conflict(current, expected_version)
+    current = require(Product, product_id)
+    check_writable(current, expected_version)
     return current
 
 
@@ -172,7 +166,7 @@ def _checked(source: str, declared_type: str, declared_length: int) -> CheckedIm
         head.data, head.size, lambda start, end: store.read_range(source, start, end)
     )
     try:
-        return check(declared_type, declared_length, settings.max_image_bytes, reader)
+        return check(declared_type, declared_length, store.config().max_bytes, reader)
     except BadUserInput:
         store.delete(source)
         raise

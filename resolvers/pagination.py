@@ -11,14 +11,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from errors import BadUserInput
 from models.base import MAX_NAME_KEY_BYTES, SORT_KEY_SEPARATOR
-from resolvers.errors import BadUserInput
 from resolvers.validation import ID_PATTERN
 
 CURSOR_VERSION = "v1"
 # The longest cursor the server issues: base64 of "v1:", the kind, and the longest
 # sort key (a name key, the separator and an id), with room to spare.
 MAX_CURSOR = 2048
+
+
+class Unknown:
+    """A list argument known only when the request runs: a variable the storage-call
+    estimate was not given. Each list's cost counts it as its costliest value."""
+
+
+UNKNOWN = Unknown()
 
 
 # A listed model: anything with a `sort_key` (PynamoDB's descriptors defeat a Protocol).

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from errors import BadUserInput
 from models import Product
 from models.base import (
     DELETED,
@@ -26,9 +27,8 @@ from models.base import (
     price_digits,
 )
 from resolvers import validation
-from resolvers.errors import BadUserInput
-from resolvers.pagination import Page, decode_cursor, paginate
-from resolvers.storage import translated_errors
+from resolvers.pagination import Page, Unknown, decode_cursor, paginate
+from store.errors import translated_errors
 
 NAME = "NAME"
 PRICE = "PRICE"
@@ -207,6 +207,22 @@ def _bounds(spec: ListSpec) -> tuple[str | None, str | None]:
         # Every key of this price continues with the separator, which sorts below " ".
         high = price_digits(spec.price_max) + _BELOW_ID
     return low, high
+
+
+def page_calls(
+    sort: str | Unknown = NAME,
+    include_deleted: bool | Unknown = False,
+    in_stock: bool | Unknown | None = None,
+) -> int:
+    """The storage cost of one page of a product list: the Queries it makes, one per
+    partition `_partitions` merges. schema/limits.py estimates requests by it; an
+    argument it cannot know yet (UNKNOWN) counts as its costliest value."""
+    deleted = 0 if include_deleted is False else 1
+    if sort == NAME:
+        # One partition of live products, in stock or not, or of one shelf.
+        return 1 + deleted
+    shelves = 1 if isinstance(in_stock, bool) else 2
+    return shelves + deleted
 
 
 def _partitions(spec: ListSpec) -> tuple[Any, list[str]]:

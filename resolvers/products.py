@@ -5,24 +5,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ulid import ULID
-
+from errors import BadUserInput, Conflict
 from models import Product
 from resolvers import images, product_lists, validation
-from resolvers.errors import BadUserInput, Conflict, NotFound, version_conflict
 from resolvers.pagination import Page
 from resolvers.product_lists import ProductFilter
-from resolvers.storage import (
+from store.entities import (
     CountChange,
-    ProductWrite,
-    Raced,
+    ItemWrite,
+    check_version,
+    check_writable,
+    create,
+    fresh_id,
     get,
+    missing,
+    moved,
+    new_item,
     now,
+    require,
+    successor,
     update_live,
     with_retries,
 )
 
 DEFAULTS: dict[str, Any] = {"currency": "USD", "stock": 0}
+# Storage cost of `get_product`, in DynamoDB calls (schema/limits.py estimates by it).
+GET_CALLS = 1
 # Fields the list keys are derived from together with other fields (a price key needs
 # the name, a shelf the deletion, a category shelf the stock): changing one needs the
 # stored item first, so one UpdateItem cannot do it.
@@ -66,7 +74,7 @@ def upsert_product(
     if product_id is None:
         if expected_version is not None:
             raise BadUserInput("expectedVersion needs the id of the product to update.")
-        return _create(str(ULID()), changes, fresh=True)
+        return _create(fresh_id(), changes, fresh=True)
     validation.item_id(product_id)
     if not changes.keys() & KEYED_FIELDS:
         updated = update_live(Product, product_id, changes, expected_version)
@@ -97,27 +105,9 @@ def _create(product_id: str, changes: dict[str, Any], *, fresh: bool = False) ->
     for required in ("name", "price"):
         if required not in changes:
             raise BadUserInput(f"{required} is required to create a product.")
-    moment = now()
-    product = Product(
-        product_id,
-        **{**DEFAULTS, **changes},
-        created_at=moment,
-        updated_at=moment,
-        version=1,
-    )
-    product.set_index_keys()
-    counts = [CountChange(product.category_id, +1)] if product.category_id else []
-    write = ProductWrite(product, Product.id.does_not_exist(), counts=counts)
-    try:
-        failed = write.commit()
-    except Raced:
-        if not fresh:
-            raise
-        # Nobody else knows a fresh id: the item exists because botocore retried
-        # this very put after its first answer was lost, and the first one landed.
-        # (A transaction's retry is idempotent by its ClientRequestToken instead.)
-        failed = None
-    if failed is not None:
+    product = new_item(Product, product_id, {**DEFAULTS, **changes})
+    counts = moved(None, product.category_id)
+    if create(product, fresh=fresh, counts=counts) is not None:
         raise _dead_category(changes["category_id"])
     return product
 
@@ -126,18 +116,12 @@ def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int
     current = get(Product, product_id, consistent=True)
     if current is None:
         if expected_version is not None:
-            raise NotFound(f"Product {product_id} does not exist.")
+            raise missing(Product, product_id)
         return _create(product_id, changes)
-    _check_writable(current, expected_version)
-    product = Product(product_id, **_attributes(current))
-    for name, value in changes.items():
-        setattr(product, name, value)
-    product.updated_at = now()
-    product.version = current.version + 1
-    product.set_index_keys()
-    counts = _moved(current.category_id, product.category_id)
-    write = ProductWrite(product, Product.version == current.version, counts=counts)
-    if write.commit() is not None:
+    check_writable(current, expected_version)
+    product = successor(current, **changes)
+    counts = moved(current.category_id, product.category_id)
+    if _write(current, product, counts) is not None:
         raise _dead_category(product.category_id)
     return product
 
@@ -145,40 +129,26 @@ def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int
 def _delete_once(
     product_id: str, hard: bool, expected_version: int | None
 ) -> tuple[Product, datetime | None]:
-    current = get(Product, product_id, consistent=True)
-    if current is None:
-        raise NotFound(f"Product {product_id} does not exist.")
-    if expected_version is not None and current.version != expected_version:
-        raise version_conflict(current, expected_version)
-    live_count = _moved(current.category_id if current.deleted_at is None else None, None)
+    current = require(Product, product_id)
+    check_version(current, expected_version)
+    live_count = moved(current.category_id if current.deleted_at is None else None, None)
     if hard:
-        ProductWrite(
-            current, Product.version == current.version, delete=True, counts=live_count
-        ).commit()
+        _write(current, current, live_count, delete=True)
         return current, None
     if current.deleted_at is not None:
         return current, current.deleted_at
-    product = Product(product_id, **_attributes(current))
-    product.deleted_at = product.updated_at = now()
-    product.version = current.version + 1
-    product.set_index_keys()
-    ProductWrite(product, Product.version == current.version, counts=live_count).commit()
+    moment = now()
+    product = successor(current, deleted_at=moment, updated_at=moment)
+    _write(current, product, live_count)
     return product, product.deleted_at
 
 
 def _restore_once(product_id: str) -> Product:
-    current = get(Product, product_id, consistent=True)
-    if current is None:
-        raise NotFound(f"Product {product_id} does not exist.")
+    current = require(Product, product_id)
     if current.deleted_at is None:
         return current
-    product = Product(product_id, **_attributes(current))
-    product.deleted_at = None
-    product.updated_at = now()
-    product.version = current.version + 1
-    product.set_index_keys()
-    counts = _moved(None, product.category_id)
-    if ProductWrite(product, Product.version == current.version, counts=counts).commit():
+    product = successor(current, deleted_at=None)
+    if _write(current, product, moved(None, product.category_id)):
         raise Conflict(
             f"Product {product_id} cannot be restored: its category "
             f"{product.category_id} is deleted or missing. Restore the category first."
@@ -186,23 +156,13 @@ def _restore_once(product_id: str) -> Product:
     return product
 
 
-def _check_writable(current: Product, expected_version: int | None) -> None:
-    if current.deleted_at is not None:
-        raise Conflict(f"Product {current.id} is deleted; restore it before changing it.")
-    if expected_version is not None and current.version != expected_version:
-        raise version_conflict(current, expected_version)
-
-
-def _moved(old: str | None, new: str | None) -> list[CountChange]:
-    """The count changes of a live product moving from category `old` to `new`."""
-    if old == new:
-        return []
-    return [CountChange(c, d) for c, d in ((old, -1), (new, +1)) if c is not None]
+def _write(
+    current: Product, product: Product, counts: list[CountChange], *, delete: bool = False
+) -> CountChange | None:
+    """Write `product` (or delete it) if the stored one is still at the version read."""
+    condition = Product.version == current.version
+    return ItemWrite(product, condition, delete=delete, counts=counts).commit()
 
 
 def _dead_category(category_id: str | None) -> BadUserInput:
     return BadUserInput(f"categoryId {category_id} does not name a live category.")
-
-
-def _attributes(product: Product) -> dict[str, Any]:
-    return {name: getattr(product, name) for name in Product.get_attributes() if name != "id"}

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from errors import BadUserInput
 from models.base import PRICE_PLACES
-from resolvers.errors import BadUserInput
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")

@@ -13,3 +13,5 @@ class Context:
 
     identity: Identity | None
     request_id: str | None = None
+    # The group whose members are admins (settings.admin_group).
+    admin_group: str = "admin"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import CatalogError
+from errors import CatalogError
 from schema.limits import LIMIT_CODE
 
 logger = logging.getLogger("catalog")

@@ -18,14 +18,12 @@ introspection query of GraphiQL and codegen tools passes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    BooleanValueNode,
     DocumentNode,
-    EnumValueNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -38,38 +36,66 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
+    ValueNode,
     VariableNode,
     get_named_type,
+    value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
+from resolvers import categories, product_lists, products
+from resolvers.pagination import UNKNOWN, Unknown
 from resolvers.validation import MAX_PAGE
 from schema.compat import core_schema
+from store import budget
+from store.entities import WRITE_CALLS
 
 logger = logging.getLogger("catalog")
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 PAGE_ARGUMENT = "first"
-DELETED_ARGUMENT = "includeDeleted"
-# The fields whose resolvers call DynamoDB, and how many calls one instance makes: a
-# list reads one partition per status it shows (two with includeDeleted), a
-# `Category.products` is one Query per category. A mutation is counted as its usual
-# write and the read that settles a race; retries beyond that meet the run-time limit.
-STORAGE_CALLS: Mapping[tuple[str, str], int] = {
-    ("Query", "product"): 1,
-    ("Query", "category"): 1,
-    ("Query", "products"): 1,
-    ("Query", "categories"): 1,
-    ("Category", "products"): 1,
+
+
+class Arguments:
+    """A field's arguments as far as the estimate can know them: literals, and variables
+    from the request (or their defaults); UNKNOWN where neither says."""
+
+    def __init__(self, meter: OperationMeter, node: FieldNode) -> None:
+        self.meter = meter
+        self.given = {argument.name.value: argument.value for argument in node.arguments or ()}
+
+    def get(self, name: str, default: Any, *path: str) -> Any:
+        """The argument's value (a field of it, by `path`), `default` when absent."""
+        node = self.given.get(name)
+        if node is None:
+            return default
+        value = self.meter.value(node, path)
+        for key in path:
+            if value is UNKNOWN or not isinstance(value, dict):
+                break
+            value = value.get(key, default)
+        return value
+
+
+# The fields whose resolvers call DynamoDB, and what one instance of each costs: the
+# resolvers declare their costs beside their queries, and this maps the fields onto them.
+# A `Category.products` is one page per category.
+def _product_list(arguments: Arguments, include_deleted: bool | Unknown) -> int:
+    return product_lists.page_calls(
+        sort=arguments.get("sortKey", product_lists.NAME),
+        include_deleted=include_deleted,
+        in_stock=arguments.get("filter", None, "inStock"),
+    )
+
+
+STORAGE_CALLS: Mapping[tuple[str, str], Callable[[Arguments], int]] = {
+    ("Query", "product"): lambda _: products.GET_CALLS,
+    ("Query", "category"): lambda _: categories.GET_CALLS,
+    ("Query", "products"): lambda a: _product_list(a, a.get("includeDeleted", False)),
+    ("Query", "categories"): lambda a: categories.page_calls(a.get("includeDeleted", False)),
+    ("Category", "products"): lambda a: _product_list(a, False),
 }
-LISTS_BY_STATUS = frozenset({("Query", "products"), ("Query", "categories")})
-# A product list in another order than by name reads the in-stock and out-of-stock
-# shelves apart (resolvers/product_lists.py): one more Query, unless `inStock` picks
-# one shelf, which the estimate does not look into.
-PRODUCT_LISTS = frozenset({("Query", "products"), ("Category", "products")})
-SORT_ARGUMENT = "sortKey"
-NAME_ORDER = "NAME"
-MUTATION_CALLS = 2
 # Fields answered together for a whole page: the categories of a page of products are
 # one BatchGetItem (schema/product.py's CategoryBatch), not one call per product.
 BATCHED_CALLS = frozenset({("Product", "category")})
@@ -158,9 +184,10 @@ class OperationMeter:
         self._measured: dict[str, Measure] = {}
         self._entered: set[str] = set()
         self._defaults: dict[str, Any] = {}
-        # The variables whose values some `first` takes: all the measure depends on
-        # besides the document.
-        self.page_variables: set[str] = set()
+        # The variables (and paths within them) whose values the measure read: a page
+        # size, a sort key, a filter's inStock. All it depends on besides the document.
+        self.page_variables: set[tuple[str, ...]] = set()
+        self._default_values: dict[str, Any] = {}
 
     def measure(self, operation: OperationDefinitionNode) -> Measure:
         # A fragment's cost can depend on the operation's variable defaults.
@@ -168,6 +195,11 @@ class OperationMeter:
         self._defaults = {
             node.variable.name.value: _int_literal(node.default_value)
             for node in operation.variable_definitions or ()
+        }
+        self._default_values = {
+            node.variable.name.value: value_from_ast_untyped(node.default_value)
+            for node in operation.variable_definitions or ()
+            if node.default_value is not None
         }
         root = self.schema.get_root_type(operation.operation)
         return Measure(directives=len(operation.directives or ())) + self._selections(
@@ -223,29 +255,23 @@ class OperationMeter:
     def _own_calls(self, node: FieldNode, key: tuple[str, str]) -> int:
         parent_is_mutation = key[0] == getattr(self.schema.mutation_type, "name", None)
         if parent_is_mutation:
-            return MUTATION_CALLS
-        calls = STORAGE_CALLS.get(key, 0)
-        if key in PRODUCT_LISTS and not self._in_name_order(node):
-            calls += 1
-        if key in LISTS_BY_STATUS and self._asks_for_deleted(node):
-            calls += 1
-        return calls
+            return WRITE_CALLS
+        cost = STORAGE_CALLS.get(key)
+        return cost(Arguments(self, node)) if cost is not None else 0
 
-    @staticmethod
-    def _in_name_order(node: FieldNode) -> bool:
-        # A variable counts as another order, like includeDeleted's.
-        for given in node.arguments or ():
-            if given.name.value == SORT_ARGUMENT:
-                return isinstance(given.value, EnumValueNode) and given.value.value == NAME_ORDER
-        return True
-
-    @staticmethod
-    def _asks_for_deleted(node: FieldNode) -> bool:
-        # A variable counts as true: the measure is cached per page sizes only.
-        for given in node.arguments or ():
-            if given.name.value == DELETED_ARGUMENT:
-                return not (isinstance(given.value, BooleanValueNode) and not given.value.value)
-        return False
+    def value(self, node: ValueNode, path: tuple[str, ...] = ()) -> Any:
+        """An argument's value, variables taken from the request, then their defaults;
+        UNKNOWN for a variable neither gives (counted as its costliest value). Each
+        variable read is one the measure depends on (at `path` within it), so the cache
+        of measured requests keys on it."""
+        if isinstance(node, VariableNode):
+            name = node.name.value
+            self.page_variables.add((name, *path))
+            if name in self.variables:
+                return self.variables[name]
+            return self._default_values.get(name, UNKNOWN)
+        value = value_from_ast_untyped(node, dict(self.variables))
+        return UNKNOWN if value is Undefined else value
 
     def _fragment(self, name: str) -> Measure:
         if name in self._measured:
@@ -272,7 +298,7 @@ class OperationMeter:
                 value = _int_literal(given.value)
                 if isinstance(given.value, VariableNode):
                     name = given.value.name.value
-                    self.page_variables.add(name)
+                    self.page_variables.add((name,))
                     value = self.variables.get(name, self._defaults.get(name))
                 break
         else:
@@ -286,20 +312,32 @@ def _int_literal(node: Any) -> int | None:
     return int(node.value) if isinstance(node, IntValueNode) else None
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What the limits found of one document: its errors, the variables the measure
+    depended on, and each operation's estimated storage calls, by name."""
+
+    errors: list[GraphQLError]
+    page_variables: frozenset[tuple[str, ...]]
+    storage_calls: dict[str | None, int]
+
+
 def measure_limits(
     limits: Limits,
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any],
-) -> tuple[list[GraphQLError], frozenset[str]]:
+) -> Measured:
     """The limits each operation of `document` is over, as errors (none when within),
-    and the variables the measure depended on."""
+    the variables the measure depended on, and each operation's storage calls."""
     meter = OperationMeter(schema, document, variables)
     errors: list[GraphQLError] = []
+    storage_calls: dict[str | None, int] = {}
     for operation in document.definitions:
         if not isinstance(operation, OperationDefinitionNode):
             continue
         measure = meter.measure(operation)
+        storage_calls[operation.name.value if operation.name else None] = measure.storage_calls
         name = f"Operation '{operation.name.value}'" if operation.name else "The operation"
         for actual, limit, what in (
             (measure.depth, limits.max_depth, "depth"),
@@ -311,7 +349,7 @@ def measure_limits(
             if actual > limit:
                 message = f"{name} exceeds the maximum {what} of {limit} ({what}: {actual})."
                 errors.append(LimitExceeded(message, operation))
-    return errors, frozenset(meter.page_variables)
+    return Measured(errors, frozenset(meter.page_variables), storage_calls)
 
 
 _ABSENT = object()
@@ -319,7 +357,7 @@ _ABSENT = object()
 
 class KnownWithinLimits:
     """Requests measured within the limits before: documents, with the page sizes their
-    variables set.
+    variables set, and their operations' estimated storage calls.
 
     Clients send the same few documents, so measuring each request anew repeats the
     same walk. A document's measure depends on a request only through the variables
@@ -328,33 +366,41 @@ class KnownWithinLimits:
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self._page_variables: dict[str, frozenset[str]] = {}
-        self._within: set[tuple[Any, ...]] = set()
+        self._page_variables: dict[str, frozenset[tuple[str, ...]]] = {}
+        self._within: dict[tuple[Any, ...], dict[str | None, int]] = {}
 
-    def __contains__(self, request: tuple[str, Mapping[str, Any]]) -> bool:
-        query, variables = request
+    def get(self, query: str, variables: Mapping[str, Any]) -> dict[str | None, int] | None:
+        """The storage calls of a request measured within the limits before, else None."""
         names = self._page_variables.get(query)
-        return names is not None and _key(query, names, variables) in self._within
+        if names is None:
+            return None
+        return self._within.get(_key(query, names, variables))
 
-    def add(self, query: str, page_variables: frozenset[str], variables: Mapping[str, Any]) -> None:
+    def add(self, query: str, measured: Measured, variables: Mapping[str, Any]) -> None:
         if len(self._within) >= self.size:
             # A bound keeps hostile requests from growing it; the common ones come back.
             self._within.clear()
             self._page_variables.clear()
-        self._page_variables[query] = page_variables
-        self._within.add(_key(query, page_variables, variables))
+        self._page_variables[query] = measured.page_variables
+        self._within[_key(query, measured.page_variables, variables)] = measured.storage_calls
 
 
-def _key(query: str, names: frozenset[str], variables: Mapping[str, Any]) -> tuple[Any, ...]:
+def _key(
+    query: str, paths: frozenset[tuple[str, ...]], variables: Mapping[str, Any]
+) -> tuple[Any, ...]:
     values: list[tuple[Any, ...]] = []
-    for name in sorted(names):
-        value = variables.get(name, _ABSENT)
+    for path in sorted(paths):
+        value: Any = variables
+        for name in path:
+            value = value.get(name, _ABSENT) if isinstance(value, dict) else _ABSENT
         if value is _ABSENT:
             values.append(("absent",))
         elif isinstance(value, int) and not isinstance(value, bool):
             values.append(("page", value))
+        elif value is None or isinstance(value, (bool, str)):
+            values.append(("value", value))
         else:
-            # Any other value is measured as the largest page.
+            # Any other value is measured as the costliest.
             values.append(("other",))
     return (query, *values)
 
@@ -368,6 +414,10 @@ class RequestLimits(SchemaExtension):
     def __init__(self, limits: Limits, known: KnownWithinLimits) -> None:
         self.limits = limits
         self.known = known
+        # The operations' estimated storage calls, once measured (none for a document
+        # that did not parse).
+        self.estimates: dict[str | None, int] | None = None
+        self.refused = False
 
     def on_parse(self) -> Iterator[None]:
         yield
@@ -383,21 +433,41 @@ class RequestLimits(SchemaExtension):
         context = self.execution_context
         variables = context.variables or {}
         query = context.query
-        if (
-            context.graphql_document is not None
-            and context.pre_execution_errors is None
-            and (query is None or (query, variables) not in self.known)
-        ):
-            errors, page_variables = measure_limits(
-                self.limits, core_schema(context.schema), context.graphql_document, variables
-            )
-            if not errors and query is not None:
-                self.known.add(query, page_variables, variables)
-            if errors:
-                # Set before GraphQL's validation, which Strawberry then skips.
-                context.pre_execution_errors = errors
-                self._log(errors)
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            self.estimates = self.known.get(query, variables) if query is not None else None
+            if self.estimates is None:
+                measured = measure_limits(
+                    self.limits, core_schema(context.schema), context.graphql_document, variables
+                )
+                self.estimates = measured.storage_calls
+                if not measured.errors and query is not None:
+                    self.known.add(query, measured, variables)
+                if measured.errors:
+                    # Set before GraphQL's validation, which Strawberry then skips.
+                    context.pre_execution_errors = measured.errors
+                    self.refused = True
+                    self._log(measured.errors)
         yield
+
+    def get_results(self) -> dict[str, Any]:
+        """`extensions.cost`: the storage calls estimated, made and allowed (docs/api.md).
+
+        On every answer whose document was measured; one refused by a limit made no
+        call, so it carries the estimate and the maximum only.
+        """
+        if not self.estimates:
+            return {}
+        name = self.execution_context.operation_name
+        estimated = self.estimates.get(name) if name in self.estimates else None
+        if estimated is None:
+            # One operation, run without its name; several, each within: the largest.
+            estimated = max(self.estimates.values())
+        cost: dict[str, int] = {"estimatedStorageCalls": estimated}
+        stats = budget.current()
+        if not self.refused and stats is not None:
+            cost["actualStorageCalls"] = stats.made
+        cost["maxStorageCalls"] = self.limits.max_storage_calls
+        return {"cost": cost}
 
     def _log(self, errors: list[GraphQLError]) -> None:
         request_id = getattr(self.execution_context.context, "request_id", None)

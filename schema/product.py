@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -147,13 +147,6 @@ class UpsertProductInput:
         default=strawberry.UNSET,
         description="If given, the write happens only when the stored version equals it.",
     )
-
-
-def present_fields(data: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """The input's fields the client sent, explicit nulls included, absent ones not."""
-    return {
-        name: getattr(data, name) for name in names if getattr(data, name) is not strawberry.UNSET
-    }
 
 
 PRODUCT_INPUT_FIELDS = (

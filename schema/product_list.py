@@ -10,6 +10,7 @@ import strawberry
 
 from resolvers import product_lists, products
 from resolvers.pagination import Page
+from schema.inputs import given
 
 # The combinations the indexes serve, stated once for every list field's description.
 SERVED = (
@@ -51,9 +52,6 @@ class ProductFilter:
 
     def to_filter(self) -> product_lists.ProductFilter:
         """The filter as the resolvers take it; absent and null fields both mean no bound."""
-
-        def given(value: Any) -> Any:
-            return None if value is strawberry.UNSET else value
 
         return product_lists.ProductFilter(
             price_min=given(self.price_min),

@@ -31,30 +31,27 @@ from schema.delete import DeletePayload
 from schema.errors import CodedErrors
 from schema.image import AttachProductImageInput
 from schema.image_upload import CreateProductImageUploadInput, ProductImageUpload
+from schema.inputs import given, present_fields
 from schema.limits import KnownWithinLimits, Limits, RequestLimits
 from schema.parsing import ParseCache, ValidationCache
+from schema.permissions import IsAdmin
 from schema.product import (
     PRODUCT_INPUT_FIELDS,
     Product,
     ProductConnection,
     UpsertProductInput,
-    present_fields,
 )
 from schema.product_list import SERVED, FilterArgument, ProductSortKey, product_page
 from schema.recorder import OperationRecorder
 from schema.scalars import SCALARS
-from settings import settings
+from settings import Settings
 
 CatalogInfo = Info[Context, None]
 
 
 def _admin_if(include_deleted: bool, info: CatalogInfo) -> None:
     if include_deleted:
-        require_admin(info.context.identity)
-
-
-def _optional(value: object) -> object:
-    return None if value is strawberry.UNSET else value
+        require_admin(info.context.identity, info.context.admin_group)
 
 
 @strawberry.type
@@ -117,17 +114,16 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def upsert_product(self, info: CatalogInfo, input: UpsertProductInput) -> Product:
-        require_admin(info.context.identity)
         model = products.upsert_product(
-            _optional(input.id),  # type: ignore[arg-type]
+            given(input.id),
             present_fields(input, PRODUCT_INPUT_FIELDS),
-            _optional(input.expected_version),  # type: ignore[arg-type]
+            given(input.expected_version),
         )
         return Product.from_model(model)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def delete_product(
         self,
         info: CatalogInfo,
@@ -135,48 +131,43 @@ class Mutation:
         hard: bool = False,
         expected_version: int | None = strawberry.UNSET,
     ) -> DeletePayload:
-        require_admin(info.context.identity)
         _, deleted_at = products.delete_product(
             id,
             hard=hard,
-            expected_version=_optional(expected_version),  # type: ignore[arg-type]
+            expected_version=given(expected_version),
         )
         return DeletePayload(id=id, hard=hard, deleted_at=deleted_at)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def restore_product(self, info: CatalogInfo, id: strawberry.ID) -> Product:
-        require_admin(info.context.identity)
         return Product.from_model(products.restore_product(id))
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def create_product_image_upload(
         self, info: CatalogInfo, input: CreateProductImageUploadInput
     ) -> ProductImageUpload:
-        require_admin(info.context.identity)
         upload = images.create_upload(input.product_id, input.content_type, input.content_length)
         return ProductImageUpload.from_model(upload)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def attach_product_image(self, info: CatalogInfo, input: AttachProductImageInput) -> Product:
-        require_admin(info.context.identity)
         model = images.attach_image(
             input.product_id,
             input.upload_id,
-            _optional(input.expected_version),  # type: ignore[arg-type]
+            given(input.expected_version),
         )
         return Product.from_model(model)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def upsert_category(self, info: CatalogInfo, input: UpsertCategoryInput) -> Category:
-        require_admin(info.context.identity)
         model = categories.upsert_category(
-            _optional(input.id),  # type: ignore[arg-type]
+            given(input.id),
             present_fields(input, CATEGORY_INPUT_FIELDS),
-            _optional(input.expected_version),  # type: ignore[arg-type]
+            given(input.expected_version),
         )
         return Category.from_model(model)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def delete_category(
         self,
         info: CatalogInfo,
@@ -184,17 +175,15 @@ class Mutation:
         hard: bool = False,
         expected_version: int | None = strawberry.UNSET,
     ) -> DeletePayload:
-        require_admin(info.context.identity)
         _, deleted_at = categories.delete_category(
             id,
             hard=hard,
-            expected_version=_optional(expected_version),  # type: ignore[arg-type]
+            expected_version=given(expected_version),
         )
         return DeletePayload(id=id, hard=hard, deleted_at=deleted_at)
 
-    @strawberry.mutation
+    @strawberry.mutation(permission_classes=[IsAdmin])  # type: ignore[untyped-decorator]
     def restore_category(self, info: CatalogInfo, id: strawberry.ID) -> Category:
-        require_admin(info.context.identity)
         return Category.from_model(categories.restore_category(id))
 
 
@@ -205,9 +194,8 @@ class CatalogSchema(SchemaWithoutFederationCheck):
         pass
 
 
-def build_schema() -> CatalogSchema:
+def build_schema(config: Settings) -> CatalogSchema:
     """The schema with the request limits, introspection and error hints the settings set."""
-    config = settings
     limits = Limits(
         max_depth=config.max_depth,
         max_aliases=config.max_aliases,
@@ -239,6 +227,3 @@ def build_schema() -> CatalogSchema:
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALARS),
     )
-
-
-schema = build_schema()

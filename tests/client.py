@@ -5,11 +5,16 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
+import compose
 from bench.events import LambdaContext, load_event
+from schema.root import CatalogSchema, build_schema
+from settings import Settings
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 FORMATS = ("http-v2", "rest-v1")
@@ -69,11 +74,48 @@ class Response:
         return assert_coded(self.body)
 
 
+# The settings of an environment that sets none: every default.
+DEFAULT_SETTINGS = Settings.from_env({})
+
+
+@cache
+def schema_for(settings: Settings) -> CatalogSchema:
+    """The schema the composition root would build from `settings`, built once per value."""
+    return build_schema(settings)
+
+
+@cache
+def handler_for(settings: Settings) -> Callable[..., dict[str, Any]]:
+    """The Lambda handler the composition root builds from `settings`, built once per value."""
+    return compose.api(settings)
+
+
+def settings_with(**changes: Any) -> Settings:
+    """The settings the test's environment sets (its backend's endpoint), with `changes`."""
+    return replace(Settings.from_env(), **changes)
+
+
 @dataclass
 class ApiClient:
-    """A GraphQL client of the Lambda handler through one API Gateway event format."""
+    """A GraphQL client of the Lambda handler through one API Gateway event format.
+
+    The handler is the composition root's, built from `settings`, or from the test's
+    environment when none are given.
+    """
 
     api: str
+    settings: Settings | None = None
+
+    def with_settings(self, **changes: Any) -> ApiClient:
+        """The same client of a handler built from other settings (`Settings` field names)."""
+        return replace(self, settings=settings_with(**changes))
+
+    @property
+    def handler(self) -> Callable[..., dict[str, Any]]:
+        settings = self.settings or Settings.from_env()
+        # Handlers are kept per settings; the store follows the one called.
+        compose.bind_store(settings)
+        return handler_for(settings)
 
     def send(
         self,
@@ -83,20 +125,16 @@ class ApiClient:
         admin_route: bool = False,
         groups: Any = "default",
     ) -> Response:
-        from handler import handler
-
         event = load_event(self.api, admin_route=admin_route)
         if admin_route and groups != "default":
             set_groups(event, groups)
         event["body"] = json.dumps({"query": query, "variables": variables or {}})
-        result = handler(event, LambdaContext())
-        return _response(result)
+        result = self.handler(event, LambdaContext())
+        return response_of(result)
 
     def raw(self, event: dict[str, Any]) -> Response:
         """Send an event as it is, for tests of the HTTP layer."""
-        from handler import handler
-
-        return _response(handler(event, LambdaContext()))
+        return response_of(self.handler(event, LambdaContext()))
 
     def public(self, query: str, variables: dict[str, Any] | None = None) -> Response:
         return self.send(query, variables)
@@ -112,7 +150,7 @@ class ApiClient:
         return response.data
 
 
-def _response(result: dict[str, Any]) -> Response:
+def response_of(result: dict[str, Any]) -> Response:
     headers = {key.lower(): value for key, value in (result.get("headers") or {}).items()}
     encoded = bool(result.get("isBase64Encoded"))
     raw = result.get("body") or ""

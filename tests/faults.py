@@ -21,6 +21,7 @@ from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.response import HTTPResponse
 
 from models import MODELS
+from store import compat
 
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
 # What no client may read in an error: AWS's words, our tables, hosts and internals.
@@ -126,7 +127,7 @@ class FaultInjector:
 
     @contextmanager
     def installed(self) -> Iterator[FaultInjector]:
-        clients = {id(c): c for c in (m._get_connection().connection.client for m in MODELS)}
+        clients = {id(c): c for c in (compat.connection(m).client for m in MODELS)}
         handlers = [(client, self._before_send(client)) for client in clients.values()]
         for client, handler in handlers:
             # First, so a fault answers before anything else looks at the request.

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 from strawberry.types.graphql import OperationType
 
-from resolvers.storage import start_request
 from schema.compat import OPERATION_TYPE_NOT_ALLOWED, REFUSED_BEFORE_EXECUTION, http_result
-from schema.root import CatalogSchema, schema
-from settings import settings
+from schema.root import CatalogSchema
+from settings import Settings
+from store.budget import start_request
 from web import observability
 from web.identity import request_context
 from web.negotiation import JSON, accepts_gzip, answer_type
-from web.persisted import Resolved, resolve
+from web.persisted import PersistedDocuments, Resolved
 from web.request import (
     GraphQLRequest,
     Headers,
@@ -80,8 +80,13 @@ NOT_ACCEPTABLE = CodedError(
 class CatalogApp:
     """Serves GraphQL over HTTP on both endpoints; hands the rest to Strawberry's view."""
 
-    def __init__(self, graphql_schema: CatalogSchema, graphql_ide_page: str | None) -> None:
+    def __init__(
+        self, graphql_schema: CatalogSchema, settings: Settings, graphql_ide_page: str | None
+    ) -> None:
         self.schema = graphql_schema
+        self.settings = settings
+        self.documents = PersistedDocuments(settings)
+        self.cache_control = public_cache_control(settings)
         self.graphql_ide_page = graphql_ide_page
         self._full_app: ASGIApp | None = None
 
@@ -92,32 +97,25 @@ class CatalogApp:
         if not public:
             # Admin answers can hold unpublished (deleted) items: no cache may keep them.
             send = no_store(send)
-        # Every request gets its own time budget for DynamoDB (resolvers/storage.py).
-        start_request()
+        # Every request gets its own DynamoDB budget (store/budget.py).
+        start_request(self.settings.max_storage_calls)
         headers = Headers.of(scope)
         method = scope["method"]
-        request: GraphQLRequest | CodedError
-        if method == "POST":
-            if not headers.sends_json:
-                return await NOT_JSON(scope, receive, send)
-            limit = settings.max_body_bytes
-            body = await read_body(scope, receive, limit)
-            if body is None:
-                return await too_large(limit)(scope, receive, send)
-            request = request_from_body(body)
-        elif method == "GET":
-            if asks_for_graphiql(scope["query_string"], headers.accept):
-                return await self.full_app(scope, receive, send)
-            request = request_from_query_string(scope["query_string"])
-        else:
-            return await METHOD_NOT_ALLOWED(scope, receive, send)
+        request = await self._read(scope, receive, send, headers)
+        if request is None:
+            return None
         media_type = answer_type(headers.accept)
         if media_type is None:
             return await NOT_ACCEPTABLE(scope, receive, send)
         if isinstance(request, CodedError):
             return await request(scope, receive, send)
-        resolved = resolve(request, public=public)
-        answer = GraphQLAnswer(send, headers, media_type, cacheable=public and method == "GET")
+        resolved = self.documents.resolve(request, public=public)
+        answer = GraphQLAnswer(
+            send,
+            headers,
+            media_type,
+            cache_control=self.cache_control if public and method == "GET" else None,
+        )
         if isinstance(resolved, CodedError):
             return await answer.refused(resolved)
         if resolved.trusted is not None:
@@ -137,12 +135,36 @@ class CatalogApp:
             )
         await answer.result(result)
 
+    async def _read(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers
+    ) -> GraphQLRequest | CodedError | None:
+        """The request a GET or POST carries, or the error that refuses it once the media
+        type is known; None when it was answered here (405, 413, 415, GraphiQL's page)."""
+        method = scope["method"]
+        if method == "POST":
+            if not headers.sends_json:
+                await NOT_JSON(scope, receive, send)
+                return None
+            limit = self.settings.max_body_bytes
+            body = await read_body(scope, receive, limit)
+            if body is None:
+                await too_large(limit)(scope, receive, send)
+                return None
+            return request_from_body(body)
+        if method == "GET":
+            if asks_for_graphiql(scope["query_string"], headers.accept):
+                await self.full_app(scope, receive, send)
+                return None
+            return request_from_query_string(scope["query_string"])
+        await METHOD_NOT_ALLOWED(scope, receive, send)
+        return None
+
     async def _execute(self, scope: Scope, resolved: Resolved, method: str) -> ExecutionResult:
         request = resolved.request
         return await self.schema.execute(
             resolved.query,
             variable_values=request.variables,
-            context_value=request_context(scope),
+            context_value=request_context(scope, self.settings.admin_group),
             operation_name=request.operation_name,
             allowed_operation_types=GET_OPERATIONS if method == "GET" else POST_OPERATIONS,
             operation_extensions=request.extensions,
@@ -154,7 +176,7 @@ class CatalogApp:
         if self._full_app is None:
             from web.view import full_app
 
-            self._full_app = full_app(self.schema, self.graphql_ide_page)
+            self._full_app = full_app(self.schema, self.settings, self.graphql_ide_page)
         return self._full_app
 
 
@@ -163,15 +185,17 @@ class GraphQLAnswer:
 
     Under `application/graphql-response+json` a request error (no operation ran, so
     no `data`) is a 4xx; under legacy `application/json` every answer is a 200, as the
-    spec asks. Successful public GETs may be kept by shared caches for
-    `settings.cache_max_age` seconds, and revalidated with their strong ETag.
+    spec asks. Successful public GETs may be kept by shared caches as `cache_control`
+    says, and revalidated with their strong ETag; without it, nothing is cacheable.
     """
 
-    def __init__(self, send: Send, headers: Headers, media_type: str, *, cacheable: bool) -> None:
+    def __init__(
+        self, send: Send, headers: Headers, media_type: str, *, cache_control: Header | None
+    ) -> None:
         self.send = send
         self.headers = headers
         self.media_type = media_type
-        self.cacheable = cacheable
+        self.cache_control = cache_control
 
     async def refused(self, error: CodedError) -> None:
         """A request refused before GraphQL ran: a bad or unknown hash, an untrusted document."""
@@ -191,15 +215,15 @@ class GraphQLAnswer:
                 codes = {(error.extensions or {}).get("code") for error in errors}
                 status = 500 if codes & SERVER_SIDE_CODES else 400
         body = json.dumps(payload, separators=(",", ":")).encode()
-        await self._send(status, body, cacheable=self.cacheable and not errors)
+        await self._send(status, body, cacheable=not errors)
 
     async def _send(self, status: int, body: bytes, *, cacheable: bool) -> None:
         headers: list[Header] = [content_type(self.media_type), VARY]
         gzipped = len(body) > GZIP_MIN_BYTES and accepts_gzip(self.headers.accept_encoding)
-        if cacheable:
+        if cacheable and self.cache_control is not None:
             identity = entity_tag(body)
             tag = gzip_tag(identity) if gzipped else identity
-            headers += [public_cache_control(), (b"etag", tag.encode())]
+            headers += [self.cache_control, (b"etag", tag.encode())]
             if matches(self.headers.if_none_match, identity):
                 return await send_not_modified(self.send, headers)
         else:
@@ -210,7 +234,7 @@ class GraphQLAnswer:
         await send_response(self.send, status, body, headers)
 
 
-def public_cache_control() -> Header:
+def public_cache_control(settings: Settings) -> Header:
     """How long shared caches and browsers may keep a successful public read."""
     return (
         b"cache-control",
@@ -221,6 +245,8 @@ def public_cache_control() -> Header:
     )
 
 
-def create_app(graphql_ide_page: str | None = None) -> ASGIApp:
-    """The app over the process's schema; `graphql_ide_page` replaces GraphiQL's page."""
-    return CatalogApp(schema, graphql_ide_page)
+def create_app(
+    graphql_schema: CatalogSchema, settings: Settings, graphql_ide_page: str | None = None
+) -> ASGIApp:
+    """The app over `graphql_schema`; `graphql_ide_page` replaces GraphiQL's page."""
+    return CatalogApp(graphql_schema, settings, graphql_ide_page)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from starlette.types import Scope
 
 
-def request_context(scope: Scope) -> Context:
+def request_context(scope: Scope, admin_group: str) -> Context:
     """The resolvers' context for a request, from the API Gateway event Mangum put in `scope`.
 
     Only the admin route has a caller: claims in an event for the public route are
@@ -24,7 +24,7 @@ def request_context(scope: Scope) -> Context:
         event.get("requestContext") or {}
     ).get("requestId")
     identity = identity_from_event(event) if scope.get("path") == ADMIN_PATH else None
-    return Context(identity=identity, request_id=request_id)
+    return Context(identity=identity, request_id=request_id, admin_group=admin_group)
 
 
 def identity_from_event(event: dict[str, Any]) -> Identity | None:

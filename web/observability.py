@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 
-from resolvers.storage import hook_dynamodb
 from schema.recorder import OperationRecord, bounded, current_operation
-from settings import settings
+from settings import Settings
+from store import budget
 from web.identity import identity_from_event
 from web.routes import ADMIN_PATH
 
@@ -38,7 +38,6 @@ _SERVER_SIDE_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
 # dozen operations; 50 leaves room for more without letting a client mint thousands.
 MAX_OPERATION_DIMENSIONS = 50
 _MAX_DIMENSION_LENGTH = 64
-_HOOK_ID = "catalog-observability"
 
 
 class _StdoutHandler(logging.Handler):
@@ -53,22 +52,13 @@ class _StdoutHandler(logging.Handler):
         sys.stdout.flush()
 
 
-logger = Logger(
-    service=settings.service_name,
-    level=settings.log_level,
-    logger_handler=_StdoutHandler(),
-    utc=True,
-    use_rfc3339=True,
-)
-metrics = Metrics(namespace=settings.metrics_namespace, service=settings.service_name)
-
-
 @dataclass
 class RequestRecord:
     """What one request did, filled in as it runs and logged when it ends."""
 
     route: str
     operation: OperationRecord = field(default_factory=OperationRecord)
+    # What the store says the request spent (store/budget.py), read as it ends.
     dynamodb_calls: Counter[str] = field(default_factory=Counter)
     consumed_capacity: float = 0.0
     # The manifest's name for a trusted document (web/persisted.py), if it was one.
@@ -82,9 +72,19 @@ _cold_start = True
 class Observed:
     """ASGI middleware: time each request, log it and emit its metrics."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.tracer = _tracer() if settings.tracing else None
+        self.settings = settings
+        self.logger = Logger(
+            service=settings.service_name,
+            level=settings.log_level,
+            logger_handler=_StdoutHandler(),
+            utc=True,
+            use_rfc3339=True,
+        )
+        self.metrics = Metrics(namespace=settings.metrics_namespace, service=settings.service_name)
+        self.tracer = _tracer(settings) if settings.tracing else None
+        self.untrusted_dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,8 +95,6 @@ class Observed:
         record = RequestRecord(route=route)
         token = _current.set(record)
         operation_token = current_operation.set(record.operation)
-        # Counts every DynamoDB call and its consumed capacity into the current record.
-        hook_dynamodb("after-call.dynamodb", _after_call, _HOOK_ID)
         response: dict[str, Any] = {"status": 500, "body": b""}
 
         async def send_and_note(message: Message) -> None:
@@ -113,50 +111,98 @@ class Observed:
                 _annotate(subsegment, record)
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            stats = budget.current()
+            if stats is not None:
+                record.dynamodb_calls = stats.operations
+                record.consumed_capacity = stats.consumed_capacity
             _current.reset(token)
             current_operation.reset(operation_token)
             if not record.operation.error_codes and response["status"] >= 400:
                 record.operation.error_codes = _codes_in(response["body"])
-            _log(record, scope, response["status"], duration_ms, cold_start)
-            _emit_metrics(record, duration_ms, cold_start)
+            self._log(record, scope, response["status"], duration_ms, cold_start)
+            self._emit_metrics(record, duration_ms, cold_start)
 
     def _subsegment(self, name: str) -> AbstractContextManager[Any]:
         if self.tracer is None:
             return nullcontext()
         return self.tracer.provider.in_subsegment(name)
 
+    def _log(
+        self, record: RequestRecord, scope: Scope, status: int, duration_ms: float, cold_start: bool
+    ) -> None:
+        """The request's log line: Powertools' keys (level, location, message, timestamp,
+        service, xray_trace_id) and the Lambda context's, then the request's own."""
+        event: dict[str, Any] = scope.get("aws.event") or {}
+        request_context = event.get("requestContext") or {}
+        operation = record.operation
+        fields: dict[str, Any] = {
+            **_lambda_context_keys(scope.get("aws.context"), cold_start),
+            "api_request_id": request_context.get("requestId"),
+            "route": record.route,
+            "method": scope.get("method"),
+            "status": status,
+            "operation_name": bounded(operation.operation_name),
+            "operation_type": operation.operation_type,
+            "variable_names": _logged_variable_names(operation),
+            "duration_ms": duration_ms,
+            "dynamodb_calls": sum(record.dynamodb_calls.values()),
+            "dynamodb_operations": dict(record.dynamodb_calls),
+            "consumed_capacity_units": record.consumed_capacity,
+            "error_codes": operation.error_codes,
+        }
+        if record.route == "admin":
+            identity = identity_from_event(event)
+            fields["caller_sub"] = identity.subject if identity else None
+        failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(operation.error_codes)
+        if failed:
+            self.logger.error("request", extra=fields)
+        else:
+            self.logger.info("request", extra=fields)
 
-def _log(
-    record: RequestRecord, scope: Scope, status: int, duration_ms: float, cold_start: bool
-) -> None:
-    """The request's log line: Powertools' keys (level, location, message, timestamp,
-    service, xray_trace_id) and the Lambda context's, then the request's own."""
-    event: dict[str, Any] = scope.get("aws.event") or {}
-    request_context = event.get("requestContext") or {}
-    operation = record.operation
-    fields: dict[str, Any] = {
-        **_lambda_context_keys(scope.get("aws.context"), cold_start),
-        "api_request_id": request_context.get("requestId"),
-        "route": record.route,
-        "method": scope.get("method"),
-        "status": status,
-        "operation_name": bounded(operation.operation_name),
-        "operation_type": operation.operation_type,
-        "variable_names": _logged_variable_names(operation),
-        "duration_ms": duration_ms,
-        "dynamodb_calls": sum(record.dynamodb_calls.values()),
-        "dynamodb_operations": dict(record.dynamodb_calls),
-        "consumed_capacity_units": record.consumed_capacity,
-        "error_codes": operation.error_codes,
-    }
-    if record.route == "admin":
-        identity = identity_from_event(event)
-        fields["caller_sub"] = identity.subject if identity else None
-    failed = status >= 500 or not _SERVER_SIDE_CODES.isdisjoint(operation.error_codes)
-    if failed:
-        logger.error("request", extra=fields)
-    else:
-        logger.info("request", extra=fields)
+    def _emit_metrics(self, record: RequestRecord, duration_ms: float, cold_start: bool) -> None:
+        """EMF documents, one per set of dimensions, each with the `service` dimension."""
+        operation = record.operation
+        # Metrics keeps one set of dimensions per process; with no await between adding
+        # and flushing, concurrent requests (`catalog serve`) cannot mix theirs.
+        self.metrics.add_dimension(name="route", value=record.route)
+        self.metrics.add_dimension(name="operation", value=self.operation_dimension(record))
+        self.metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+        self.metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
+        self.metrics.flush_metrics()
+        for code, count in sorted(Counter(operation.error_codes).items()):
+            self._count("Errors", count, code=code)
+        if cold_start:
+            # Powertools' capture_cold_start_metric would add a function_name dimension,
+            # making it another CloudWatch metric than the one dashboards and alarms know.
+            self._count("ColdStart", 1)
+
+    def _count(self, name: str, value: int, **dimensions: str) -> None:
+        """One Count metric in a document of its own, under `service` and `dimensions`."""
+        with single_metric(
+            name=name,
+            unit=MetricUnit.Count,
+            value=value,
+            namespace=self.settings.metrics_namespace,
+            default_dimensions={"service": self.settings.service_name, **dimensions},
+        ):
+            pass  # single_metric prints the document as the block ends
+
+    def operation_dimension(self, record: RequestRecord) -> str:
+        """The `operation` dimension: never a value a client can multiply at will.
+
+        With trusted documents on, the manifest's name of a trusted document, and "other"
+        for any other; without, one of the first names this container saw (`OperationDimensions`).
+        """
+        if self.settings.trusted_documents != "off":
+            return record.trusted_operation or "other"
+        return self.untrusted_dimension(record.operation.operation_name)
+
+
+def note_trusted_operation(name: str) -> None:
+    """Record that the request runs the trusted document of the manifest named `name`."""
+    record = _current.get()
+    if record is not None:
+        record.trusted_operation = name
 
 
 def _lambda_context_keys(context: Any, cold_start: bool) -> dict[str, Any]:
@@ -183,36 +229,6 @@ def _logged_variable_names(operation: OperationRecord) -> list[str]:
     return operation.variable_names
 
 
-def _emit_metrics(record: RequestRecord, duration_ms: float, cold_start: bool) -> None:
-    """EMF documents, one per set of dimensions, each with the `service` dimension."""
-    operation = record.operation
-    # Metrics keeps one set of dimensions per process; with no await between adding
-    # and flushing, concurrent requests (`catalog serve`) cannot mix theirs.
-    metrics.add_dimension(name="route", value=record.route)
-    metrics.add_dimension(name="operation", value=operation_dimension(record))
-    metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
-    metrics.flush_metrics()
-    for code, count in sorted(Counter(operation.error_codes).items()):
-        _count("Errors", count, code=code)
-    if cold_start:
-        # Powertools' capture_cold_start_metric would add a function_name dimension,
-        # making it another CloudWatch metric than the one dashboards and alarms know.
-        _count("ColdStart", 1)
-
-
-def _count(name: str, value: int, **dimensions: str) -> None:
-    """One Count metric in a document of its own, under `service` and `dimensions`."""
-    with single_metric(
-        name=name,
-        unit=MetricUnit.Count,
-        value=value,
-        namespace=settings.metrics_namespace,
-        default_dimensions={"service": settings.service_name, **dimensions},
-    ):
-        pass  # single_metric prints the document as the block ends
-
-
 class OperationDimensions:
     """The names of operations without trusted documents: the first `limit` distinct names
     seen in this container, the rest `other`, so clients cannot create metrics at will.
@@ -233,27 +249,6 @@ class OperationDimensions:
         return operation_name
 
 
-_untrusted_dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
-
-
-def note_trusted_operation(name: str) -> None:
-    """Record that the request runs the trusted document of the manifest named `name`."""
-    record = _current.get()
-    if record is not None:
-        record.trusted_operation = name
-
-
-def operation_dimension(record: RequestRecord) -> str:
-    """The `operation` dimension: never a value a client can multiply at will.
-
-    With trusted documents on, the manifest's name of a trusted document, and "other"
-    for any other; without, one of the first names this container saw (`OperationDimensions`).
-    """
-    if settings.trusted_documents != "off":
-        return record.trusted_operation or "other"
-    return _untrusted_dimension(record.operation.operation_name)
-
-
 def _codes_in(body: bytes) -> list[str]:
     """The codes of a JSON error body that never reached GraphQL (a malformed request)."""
     try:
@@ -263,26 +258,11 @@ def _codes_in(body: bytes) -> list[str]:
         return []
 
 
-# DynamoDB calls: botocore's public event hooks on the models' clients.
-
-
-def _after_call(**kwargs: Any) -> None:
-    """botocore's `after-call` event: `model` is the operation, `parsed` its response."""
-    record = _current.get()
-    if record is None:
-        return
-    record.dynamodb_calls[kwargs["model"].name] += 1
-    capacity = kwargs["parsed"].get("ConsumedCapacity")
-    for entry in capacity if isinstance(capacity, list) else [capacity]:
-        if isinstance(entry, dict):
-            record.consumed_capacity += float(entry.get("CapacityUnits") or 0)
-
-
 # X-Ray: one subsegment per GraphQL operation, one per DynamoDB call (the X-Ray SDK's
 # botocore patch), only with tracing on.
 
 
-def _tracer() -> Tracer:
+def _tracer(settings: Settings) -> Tracer:
     """Powertools' Tracer, patching botocore alone (its default patches every library
     the X-Ray SDK knows, PynamoDB included, which would trace each call twice).
 

@@ -6,7 +6,7 @@ hash runs, an unknown one is answered `PersistedQueryNotFound` so the client sen
 the text with it, which is verified against the hash and remembered. GETs of a hash
 are short enough to be cached by URL.
 
-Trusted documents: `clients/persisted-documents.json`, written by `make clients`,
+Trusted documents: `web/persisted-documents.json`, written by `make clients`,
 maps the SHA-256 of each operation the generated clients send to its text. With
 `CATALOG_TRUSTED_DOCUMENTS=allow` its hashes run without their text; with `require`
 the public route runs nothing else, so a scraper or attacker cannot send the costly
@@ -20,12 +20,12 @@ import json
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from graphql import OperationDefinitionNode, parse
 
-from settings import settings
+from settings import Settings
 from web.request import PERSISTED_QUERY, GraphQLRequest
 from web.responses import CodedError
 
@@ -33,6 +33,8 @@ NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
 NOT_TRUSTED_CODE = "PERSISTED_QUERY_NOT_IN_LIST"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Written by `make clients` beside this module, and packaged with it.
+MANIFEST_NAME = "persisted-documents.json"
 
 
 def sha256(text: str) -> str:
@@ -72,10 +74,13 @@ class TrustedDocument:
     operation_name: str
 
 
-@cache
-def manifest() -> dict[str, TrustedDocument]:
-    """The trusted documents, read once per container from `settings.trusted_documents_file`."""
-    documents = json.loads(Path(settings.trusted_documents_file).read_text())
+def read_manifest(path: str | None) -> dict[str, TrustedDocument]:
+    """The trusted documents of the manifest at `path`, or of the one packaged with the code."""
+    if path is None:
+        text = resources.files("web").joinpath(MANIFEST_NAME).read_text()
+    else:
+        text = Path(path).read_text()
+    documents = json.loads(text)
     return {
         digest: TrustedDocument(text, _operation_name(text)) for digest, text in documents.items()
     }
@@ -90,12 +95,6 @@ def _operation_name(text: str) -> str:
     return names[0] if len(names) == 1 else "anonymous"
 
 
-store = AutomaticPersistedQueries(settings.apq_cache_size)
-if settings.trusted_documents != "off":
-    # A missing or broken manifest fails the cold start, not every request after it.
-    manifest()
-
-
 @dataclass(frozen=True)
 class Resolved:
     """A request with its document's text, and the manifest's entry if it is a trusted one."""
@@ -105,42 +104,58 @@ class Resolved:
     trusted: TrustedDocument | None
 
 
-def resolve(request: GraphQLRequest, *, public: bool) -> Resolved | CodedError:
-    """The document a request runs, or the error that refuses it before any resolver.
+class PersistedDocuments:
+    """The documents a request may name by hash: APQ's, and the trusted manifest's.
 
-    `require` binds only the public route: admins' tools send documents of their own.
+    The manifest is read only with trusted documents on, when this is built: a missing
+    or broken manifest fails the cold start, not every request after it.
     """
-    mode = settings.trusted_documents
-    required = public and mode == "require"
-    trusted = manifest() if mode != "off" else {}
-    persisted = (request.extensions or {}).get(PERSISTED_QUERY)
-    if persisted is None:
-        if request.query is None:
-            raise AssertionError("web.request lets no request without query or hash through")
-        document = trusted.get(sha256(request.query)) if trusted else None
-        if required and document is None:
-            return _not_trusted()
-        return Resolved(request, request.query, document)
-    digest = _digest(persisted)
-    if isinstance(digest, CodedError):
-        return digest
-    document = trusted.get(digest)
-    if request.query is not None:
-        if sha256(request.query) != digest:
-            return CodedError(
-                "The query's SHA-256 does not match `persistedQuery.sha256Hash`.", 400
-            )
-        if required and document is None:
-            return _not_trusted()
-        if document is None:
-            store.put(digest, request.query)
-        return Resolved(request, request.query, document)
-    if document is not None:
-        return Resolved(replace(request, query=document.text), document.text, document)
-    text = None if required else store.get(digest)
-    if text is None:
-        return CodedError(NOT_FOUND_MESSAGE, 400, NOT_FOUND_CODE, document_error=True)
-    return Resolved(replace(request, query=text), text, None)
+
+    def __init__(self, settings: Settings) -> None:
+        self.mode = settings.trusted_documents
+        self.apq = AutomaticPersistedQueries(settings.apq_cache_size)
+        self.trusted = read_manifest(settings.trusted_documents_file) if self.mode != "off" else {}
+
+    def resolve(self, request: GraphQLRequest, *, public: bool) -> Resolved | CodedError:
+        """The document a request runs, or the error that refuses it before any resolver.
+
+        `require` binds only the public route: admins' tools send documents of their own.
+        """
+        required = public and self.mode == "require"
+        persisted = (request.extensions or {}).get(PERSISTED_QUERY)
+        if persisted is None:
+            if request.query is None:
+                raise AssertionError("web.request lets no request without query or hash through")
+            document = self.trusted.get(sha256(request.query)) if self.trusted else None
+            if required and document is None:
+                return _not_trusted()
+            return Resolved(request, request.query, document)
+        digest = _digest(persisted)
+        if isinstance(digest, CodedError):
+            return digest
+        return self._by_hash(request, digest, required=required)
+
+    def _by_hash(
+        self, request: GraphQLRequest, digest: str, *, required: bool
+    ) -> Resolved | CodedError:
+        """A request naming its document by hash: registering its text, or finding it."""
+        document = self.trusted.get(digest)
+        if request.query is not None:
+            if sha256(request.query) != digest:
+                return CodedError(
+                    "The query's SHA-256 does not match `persistedQuery.sha256Hash`.", 400
+                )
+            if required and document is None:
+                return _not_trusted()
+            if document is None:
+                self.apq.put(digest, request.query)
+            return Resolved(request, request.query, document)
+        if document is not None:
+            return Resolved(replace(request, query=document.text), document.text, document)
+        text = None if required else self.apq.get(digest)
+        if text is None:
+            return CodedError(NOT_FOUND_MESSAGE, 400, NOT_FOUND_CODE, document_error=True)
+        return Resolved(replace(request, query=text), text, None)
 
 
 def _digest(persisted: object) -> str | CodedError:

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from web.negotiation import JSON
 from web.responses import CodedError
 
 if TYPE_CHECKING:
     from starlette.types import Message, Receive, Scope
 
-JSON = b"application/json"
 PERSISTED_QUERY = "persistedQuery"
+_JSON_BYTES = JSON.encode()
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Headers:
         """Whether the body is declared as JSON (any charset parameter is UTF-8's JSON anyway)."""
         if self.content_type is None:
             return False
-        return self.content_type.split(b";", 1)[0].strip().lower() == JSON
+        return self.content_type.split(b";", 1)[0].strip().lower() == _JSON_BYTES
 
 
 def bad_request(message: str) -> CodedError:

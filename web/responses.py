@@ -7,13 +7,14 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
+from web.negotiation import JSON
+
 if TYPE_CHECKING:
     from starlette.types import Message, Receive, Scope, Send
 
 Header = tuple[bytes, bytes]
 
-JSON = b"application/json"
-JSON_CONTENT = (b"content-type", JSON)
+JSON_CONTENT = (b"content-type", JSON.encode())
 # Every GraphQL answer depends on these request headers: a shared cache must key on them.
 VARY = (b"vary", b"Accept, Accept-Encoding")
 NO_STORE = (b"cache-control", b"no-store")

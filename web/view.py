@@ -4,8 +4,6 @@ itself, the GraphiQL page and other paths. Imported only when the first such req
 
 from __future__ import annotations
 
-from typing import Any
-
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,7 +13,7 @@ from strawberry.asgi import GraphQL
 
 from schema.context import Context
 from schema.root import CatalogSchema
-from settings import settings
+from settings import Settings
 from web.identity import request_context
 from web.request import read_body, replay
 from web.responses import CodedError, too_large
@@ -30,18 +28,20 @@ class CatalogGraphQL(GraphQL[Context, None]):
     """
 
     graphql_ide_page: str | None = None
+    max_body_bytes: int = Settings.max_body_bytes
+    admin_group: str = "admin"
 
     @property
     def graphql_ide_html(self) -> str:
         return self.graphql_ide_page or super().graphql_ide_html
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        return request_context(request.scope)
+        return request_context(request.scope, self.admin_group)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
-        limit = settings.max_body_bytes
+        limit = self.max_body_bytes
         body = await read_body(scope, receive, limit)
         response: ASGIApp
         if body is None:
@@ -49,22 +49,6 @@ class CatalogGraphQL(GraphQL[Context, None]):
         else:
             response = await self._respond(Request(scope, receive=replay(body)))
         await response(scope, receive, send)
-
-    def parse_json(self, data: str | bytes) -> Any:
-        """Strawberry's JSON parsing, with the inputs it fails on with a 500 refused as 400s."""
-        try:
-            value = super().parse_json(data)
-        except RecursionError:
-            raise HTTPException(400, "The JSON is nested too deeply.") from None
-        except UnicodeDecodeError:
-            raise HTTPException(400, "The JSON is not valid UTF-8.") from None
-        except ValueError:
-            # json's own errors are Strawberry's 400 already; what is left is a number
-            # over Python's integer-digits limit (int_max_str_digits, 4,300).
-            raise HTTPException(400, "The JSON holds a number too long to read.") from None
-        if not isinstance(value, (dict, list)):
-            raise HTTPException(400, "Expected a JSON object.")
-        return value
 
     async def _respond(self, request: Request) -> ASGIApp:
         try:
@@ -80,14 +64,19 @@ NOT_FOUND = CodedError(
 )
 
 
-def full_app(graphql_schema: CatalogSchema, graphql_ide_page: str | None) -> ASGIApp:
+def full_app(
+    graphql_schema: CatalogSchema, settings: Settings, graphql_ide_page: str | None
+) -> ASGIApp:
     """Both endpoints served by Strawberry's view; `graphql_ide_page` replaces its GraphiQL page.
 
     The app marks the admin route's answers `no-store` before they get here.
     """
     graphql = CatalogGraphQL(graphql_schema, graphql_ide="graphiql" if settings.graphiql else None)
     graphql.graphql_ide_page = graphql_ide_page
-    # No `methods=`: Strawberry answers other methods with a coded 405.
+    graphql.max_body_bytes = settings.max_body_bytes
+    graphql.admin_group = settings.admin_group
+    # Only GraphiQL's GET reaches these routes: web/app.py answers every other
+    # request on them itself, with its own coded 405 for other methods.
     return Router(
         routes=[Route(PUBLIC_PATH, graphql), Route(ADMIN_PATH, graphql)],
         default=NOT_FOUND,

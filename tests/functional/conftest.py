@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import boto3
 import pytest
 
+import compose
 from cli.dynamodb_local import LocalDynamoDB
 from cli.tables import create_tables
 from models import MODELS
+from settings import Settings
+from store.recording import CallLog
 from tests.client import ApiClient
 from tests.faults import FaultInjector
 
@@ -35,10 +36,12 @@ def dynamodb_local_server() -> Iterator[LocalDynamoDB]:
 
 
 def use_endpoint(endpoint_url: str | None) -> None:
-    """Point every model at `endpoint_url`, dropping cached connections."""
-    for model in MODELS:
-        model.Meta.host = endpoint_url
-        model._connection = None
+    """Bind the store to `endpoint_url`, with the rest of the test environment's settings."""
+    environ = dict(os.environ)
+    environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    if endpoint_url is not None:
+        environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint_url
+    compose.bind_store(Settings.from_env(environ))
 
 
 def clear_tables(endpoint_url: str) -> None:
@@ -115,46 +118,16 @@ def api(api_format: str, backend: LocalDynamoDB) -> ApiClient:
     return ApiClient(api_format)
 
 
-@dataclass
-class CallRecorder:
-    """DynamoDB operations the models' botocore clients sent, in order."""
-
-    calls: list[str] = field(default_factory=list)
-    params: list[dict[str, Any]] = field(default_factory=list)
-    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def reset(self) -> None:
-        self.calls.clear()
-        self.params.clear()
-        self.responses.clear()
-
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(self.calls)
-
-    def _before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        self.calls.append(model.name)
-        self.params.append(params)
-
-    def _after(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
-        self.responses.append((model.name, parsed))
-
-
-HOOKS = (("before-parameter-build.dynamodb", "_before"), ("after-call.dynamodb", "_after"))
+# Every DynamoDB call the models' clients send: operations, parameters, answers.
+CallRecorder = CallLog
 
 
 @pytest.fixture
-def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallRecorder]:
+def dynamodb_calls(backend: LocalDynamoDB) -> Iterator[CallLog]:
     """Records every DynamoDB call the handler makes, counted by operation."""
-    recorder = CallRecorder()
-    clients = {id(c): c for c in (m._get_connection().connection.client for m in MODELS)}
-    for client in clients.values():
-        for event, method in HOOKS:
-            client.meta.events.register(event, getattr(recorder, method))
+    recorder = CallLog()
     yield recorder
-    for client in clients.values():
-        for event, method in HOOKS:
-            client.meta.events.unregister(event, getattr(recorder, method))
+    recorder.stop()
 
 
 @pytest.fixture

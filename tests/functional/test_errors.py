@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
 
-from schema.root import build_schema, schema
-from settings import Settings, settings
+from settings import Settings
 from tests.catalog import GET_PRODUCT, LIST_PRODUCTS, UPSERT_PRODUCT, create_product
-from tests.client import ApiClient, http_event
-from tests.functional.conftest import use_endpoint
+from tests.client import DEFAULT_SETTINGS, ApiClient, http_event, schema_for
+
+schema = schema_for(DEFAULT_SETTINGS)
 
 
 def test_syntax_error_is_graphql_parse_failed(api: ApiClient) -> None:
@@ -75,12 +76,12 @@ def test_unexpected_error_is_masked_and_logged(
 
 def test_dynamodb_unreachable_is_service_unavailable(api: ApiClient) -> None:
     product = create_product(api)
-    use_endpoint("http://127.0.0.1:9")  # nothing listens on the discard port
+    unreachable = api.with_settings(endpoint_url="http://127.0.0.1:9")  # the discard port
 
     started = time.monotonic()
-    response = api.public(GET_PRODUCT, {"id": product["id"]})
+    response = unreachable.public(GET_PRODUCT, {"id": product["id"]})
     elapsed = time.monotonic() - started
-    write = api.admin(UPSERT_PRODUCT, {"input": {"name": "N", "price": "1"}})
+    write = unreachable.admin(UPSERT_PRODUCT, {"input": {"name": "N", "price": "1"}})
 
     # A refused connection is retried like any connection error, and still fails
     # well within the 10 s bound (test_faults.py has the silent peers).
@@ -181,8 +182,7 @@ def test_suggestions_are_hidden_by_default(query: str, variables: dict | None) -
 def test_suggestions_are_shown_when_the_setting_allows(
     query: str, variables: dict | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(settings, "field_suggestions", True)
-    local = build_schema()
+    local = schema_for(replace(DEFAULT_SETTINGS, field_suggestions=True))
 
     result = local.execute_sync(query, variables)
 
@@ -203,8 +203,7 @@ def test_introspection_is_on_by_default() -> None:
 def test_introspection_off_is_graphql_validation_failed(
     query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(settings, "introspection", False)
-    private = build_schema()
+    private = schema_for(replace(DEFAULT_SETTINGS, introspection=False))
 
     result = private.execute_sync(query)
 

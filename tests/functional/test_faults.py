@@ -14,11 +14,11 @@ from typing import Any
 import boto3
 import pytest
 
+from errors import BadUserInput
 from models import MODELS, Product
 from models.base import WORST_CASE_SECONDS
-from resolvers.errors import BadUserInput
-from resolvers.storage import MAX_ITEM_BYTES, ProductWrite, get, item_size, now
-from settings import settings
+from store import compat
+from store.entities import MAX_ITEM_BYTES, ItemWrite, get, item_size, now
 from tests.catalog import (
     GET_PRODUCT,
     LIST_PRODUCTS,
@@ -32,7 +32,7 @@ from tests.catalog import (
     upsert_product,
     walk,
 )
-from tests.client import ApiClient, Response
+from tests.client import DEFAULT_SETTINGS, ApiClient, Response
 from tests.faults import (
     SECRETS,
     FaultInjector,
@@ -43,7 +43,6 @@ from tests.faults import (
     silent_dynamodb,
     throttled,
 )
-from tests.functional.conftest import use_endpoint
 
 THROTTLES = ("ProvisionedThroughputExceededException", "ThrottlingException")
 # botocore's standard mode: the first attempt and two retries.
@@ -168,7 +167,9 @@ def test_move_product_cancelled_midway_by_a_deleted_category_writes_nothing(
     other_writer = boto3.client("dynamodb", endpoint_url=local_backend.endpoint_url)
 
     def delete_b_first(_request: Any, _client: Any) -> None:
-        other_writer.delete_item(TableName=settings.categories_table, Key={"id": {"S": b["id"]}})
+        other_writer.delete_item(
+            TableName=DEFAULT_SETTINGS.categories_table, Key={"id": {"S": b["id"]}}
+        )
 
     faults.then("TransactWriteItems", delete_b_first)
 
@@ -236,9 +237,9 @@ MANY_FIELDS = "{" + " ".join(f'p{i}: product(id: "p{i}") {{ id }}' for i in rang
 @pytest.mark.parametrize("accepts", [True, False], ids=["read-timeout", "connect-timeout"])
 def test_dynamodb_silent_fails_within_ten_seconds(local_backend: Any, accepts: bool) -> None:
     with silent_dynamodb(accepts=accepts) as endpoint:
-        use_endpoint(endpoint)
+        silent = api.with_settings(endpoint_url=endpoint)
         started = time.monotonic()
-        response = api.public(MANY_FIELDS)
+        response = silent.public(MANY_FIELDS)
         elapsed = time.monotonic() - started
 
     assert_unavailable(response)
@@ -250,11 +251,10 @@ def test_dynamodb_silent_write_fails_within_ten_seconds(local_backend: Any) -> N
     a, b = create_category(api, "A"), create_category(api, "B")
     product = create_product(api, categoryId=a["id"])
     with silent_dynamodb(accepts=True) as endpoint:
-        use_endpoint(endpoint)
+        silent = api.with_settings(endpoint_url=endpoint)
         started = time.monotonic()
-        response = upsert_product(api, id=product["id"], categoryId=b["id"])
+        response = upsert_product(silent, id=product["id"], categoryId=b["id"])
         elapsed = time.monotonic() - started
-    use_endpoint(local_backend.endpoint_url)
 
     assert_unavailable(response)
     assert elapsed < 10, f"{elapsed:.1f} s"
@@ -264,7 +264,7 @@ def test_dynamodb_silent_write_fails_within_ten_seconds(local_backend: Any) -> N
 
 def test_models_retry_in_standard_mode_three_times_at_most(local_backend: Any) -> None:
     for model in MODELS:
-        config = model._get_connection().connection.client.meta.config
+        config = compat.connection(model).client.meta.config
 
         assert config.retries == {"mode": "standard", "total_max_attempts": ATTEMPTS}
         assert (config.connect_timeout, config.read_timeout) == (1, 2)
@@ -282,7 +282,7 @@ def test_item_over_400_kb_is_bad_user_input_and_not_written(local_backend: Any) 
     product.set_index_keys()
 
     with pytest.raises(BadUserInput, match=r"huge would take .* 400 KB limit"):
-        ProductWrite(product, Product.id.does_not_exist()).commit()
+        ItemWrite(product, Product.id.does_not_exist()).commit()
 
     assert get(Product, "huge") is None
 

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
 
 from cli.dynamodb_local import LocalDynamoDB
-from schema.root import schema
 from tests.catalog import assert_counts_match, create_category, create_product
-from tests.client import FORMATS, ApiClient
+from tests.client import DEFAULT_SETTINGS, FORMATS, ApiClient, schema_for
+
+schema = schema_for(DEFAULT_SETTINGS)
 
 EXAMPLES = 600
 CATEGORY_IDS = [f"c{i}" for i in range(4)]

@@ -11,12 +11,10 @@ from urllib.parse import urlencode
 import pytest
 
 from cli.documents import MANIFEST
-from settings import settings
 from tests.catalog import create_product
-from tests.client import FORMATS, ApiClient, Response, drop_header, http_event
+from tests.client import FORMATS, ApiClient, Response, drop_header, handler_for, http_event
 from tests.functional.conftest import CallRecorder
-from web import persisted
-from web.persisted import AutomaticPersistedQueries, sha256
+from web.persisted import sha256
 
 pytestmark = pytest.mark.parametrize("backend", ["moto"], indirect=True)
 
@@ -40,8 +38,9 @@ def http(request: pytest.FixtureRequest, dynamodb_calls: CallRecorder) -> ApiCli
 
 
 @pytest.fixture(autouse=True)
-def fresh_persisted_queries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(persisted, "store", AutomaticPersistedQueries(100))
+def fresh_persisted_queries() -> None:
+    """Each test's handlers start with no registered queries, as a new container does."""
+    handler_for.cache_clear()
 
 
 def post(http: ApiClient, body: object, *, admin_route: bool = False, **headers: str) -> Response:
@@ -296,8 +295,8 @@ def test_public_post_is_never_stored(http: ApiClient) -> None:
 
 
 def test_cache_lifetimes_are_settings(http: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "cache_max_age", 5)
-    monkeypatch.setattr(settings, "cache_stale_while_revalidate", 7)
+    monkeypatch.setenv("CATALOG_CACHE_MAX_AGE", "5")
+    monkeypatch.setenv("CATALOG_CACHE_STALE_WHILE_REVALIDATE", "7")
 
     response = get(http, {"query": LIST})
 
@@ -402,11 +401,8 @@ def require_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`CATALOG_TRUSTED_DOCUMENTS=require` with a manifest of LIST only."""
     manifest = tmp_path / "persisted-documents.json"
     manifest.write_text(json.dumps({sha256(LIST): LIST}))
-    monkeypatch.setattr(settings, "trusted_documents_file", str(manifest))
-    monkeypatch.setattr(settings, "trusted_documents", "require")
-    persisted.manifest.cache_clear()
-    yield
-    persisted.manifest.cache_clear()
+    monkeypatch.setenv("CATALOG_TRUSTED_DOCUMENTS_FILE", str(manifest))
+    monkeypatch.setenv("CATALOG_TRUSTED_DOCUMENTS", "require")
 
 
 @pytest.mark.usefixtures("require_trusted")
@@ -445,8 +441,7 @@ def test_require_runs_the_published_clients_documents_by_hash(
     http: ApiClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN the committed manifest, required, and a product to show
-    monkeypatch.setattr(settings, "trusted_documents", "require")
-    persisted.manifest.cache_clear()
+    monkeypatch.setenv("CATALOG_TRUSTED_DOCUMENTS", "require")
     product = create_product(http, name="Trusted")
     documents = json.loads(MANIFEST.read_text())
     digest = next(key for key, text in documents.items() if "query ProductPage" in text)
@@ -465,14 +460,12 @@ def test_require_runs_the_published_clients_documents_by_hash(
         json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
     ]
     assert [m["operation"] for m in metrics if "Requests" in m] == ["ProductPage"]
-    persisted.manifest.cache_clear()
 
 
 def test_trusted_documents_put_other_operations_in_one_metric_dimension(
     http: ApiClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(settings, "trusted_documents", "allow")
-    persisted.manifest.cache_clear()
+    monkeypatch.setenv("CATALOG_TRUSTED_DOCUMENTS", "allow")
     capsys.readouterr()
 
     response = post(http, {"query": "query ChosenByTheClient { __typename }"})
@@ -482,4 +475,3 @@ def test_trusted_documents_put_other_operations_in_one_metric_dimension(
         json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
     ]
     assert [m["operation"] for m in metrics if "Requests" in m] == ["other"]
-    persisted.manifest.cache_clear()

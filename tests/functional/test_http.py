@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from settings import settings
 from tests.client import (
+    DEFAULT_SETTINGS,
     FORMATS,
     ApiClient,
     drop_header,
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.parametrize("backend", ["moto"], indirect=True)
 LIST = "{ products { edges { node { name } } } }"
 BODY = json.dumps({"query": LIST})
 GET_LIST = f"query={quote(LIST)}"
-LIMIT = settings.max_body_bytes
+LIMIT = DEFAULT_SETTINGS.max_body_bytes
 
 
 @pytest.fixture(params=FORMATS)

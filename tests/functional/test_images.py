@@ -21,7 +21,6 @@ import models.images
 from cli.dynamodb_local import LocalDynamoDB, free_port
 from cli.local_s3 import prepare_bucket
 from resolvers import products
-from settings import settings
 from tests.catalog import DELETE_PRODUCT, GET_PRODUCT, RESTORE_PRODUCT, create_product
 from tests.client import ApiClient
 
@@ -95,8 +94,8 @@ def s3_endpoint(moto_server: LocalDynamoDB) -> Iterator[str]:
 @pytest.fixture
 def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, backend: LocalDynamoDB) -> Bucket:
     """The images bucket, emptied, and settings that name it."""
-    monkeypatch.setattr(settings, "images_bucket", BUCKET)
-    monkeypatch.setattr(settings, "images_base_url", f"{s3_endpoint}/{BUCKET}/images")
+    monkeypatch.setenv("CATALOG_IMAGES_BUCKET", BUCKET)
+    monkeypatch.setenv("CATALOG_IMAGES_BASE_URL", f"{s3_endpoint}/{BUCKET}/images")
     found = Bucket(s3_endpoint, _test_client(s3_endpoint))
     for key in found.listed():
         found.client.delete_object(Bucket=BUCKET, Key=key)
@@ -304,9 +303,9 @@ def test_attach_product_image_refuses_a_file_over_the_limit(
     # GIVEN an upload made while the limit was higher than it is now
     product = create_product(api)
     upload_id = upload(api, product["id"], JPEG, "image/jpeg")
-    monkeypatch.setattr(settings, "max_image_bytes", len(JPEG) - 1)
+    lowered = api.with_settings(max_image_bytes=len(JPEG) - 1)
 
-    response = attach(api, product["id"], upload_id)
+    response = attach(lowered, product["id"], upload_id)
 
     assert response.codes == ["BAD_USER_INPUT"]
     assert f"over the limit of {len(JPEG) - 1}" in response.errors[0]["message"]

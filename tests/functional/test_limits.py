@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from graphql import get_introspection_query
+from mangum import Mangum
+from mangum.types import ASGI
 
-from schema.root import build_schema, schema
-from settings import Settings, settings
-from tests.client import ApiClient, Response
+from settings import Settings
+from tests.client import (
+    DEFAULT_SETTINGS,
+    ApiClient,
+    LambdaContext,
+    Response,
+    load_event,
+    response_of,
+    schema_for,
+    settings_with,
+)
 from tests.functional.conftest import CallRecorder
+from web.app import create_app
+
+schema = schema_for(DEFAULT_SETTINGS)
 
 # Pure validation needs one backend only: the handler on moto, through HTTP API v2.
 ON_MOTO = pytest.mark.parametrize("backend", ["moto"], indirect=True)
@@ -284,10 +299,9 @@ def test_each_limit_follows_its_setting(
     field: str, value: int, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # No storage here: the default schema gets as far as the resolvers, and fails there.
-    default = schema.execute_sync(query).errors or []
+    default = schema_for(DEFAULT_SETTINGS).execute_sync(query).errors or []
     assert "GRAPHQL_VALIDATION_FAILED" not in [error.extensions["code"] for error in default]
-    monkeypatch.setattr(settings, field, value)
-    lowered = build_schema()
+    lowered = schema_for(replace(DEFAULT_SETTINGS, **{field: value}))
 
     result = lowered.execute_sync(query)
 
@@ -494,12 +508,20 @@ def test_storage_calls_of_a_home_page_are_within_limit(
 def test_storage_calls_are_stopped_at_the_limit_while_running(
     dynamodb_calls: CallRecorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a request the estimate lets through, and a container whose limit then drops
-    # (the estimate cannot foresee every call: a 1 MB page or a retried write)
-    monkeypatch.setattr(settings, "max_storage_calls", 3)
+    # GIVEN a request the estimate lets through, and a run-time cap below what it makes
+    # (the estimate cannot foresee every call: a 1 MB page or a retried write), as an
+    # app whose schema estimates with the default limit but whose store caps at 3
+    settings = settings_with()
+    capped = Mangum(
+        cast(ASGI, create_app(schema_for(settings), replace(settings, max_storage_calls=3))),
+        lifespan="off",
+    )
+    event = load_event("http-v2")
+    event["body"] = json.dumps({"query": aliased_products(5)})
 
     # WHEN it makes more calls than that
-    response = send(dynamodb_calls, aliased_products(5))
+    dynamodb_calls.reset()
+    response = response_of(capped(event, LambdaContext()))
 
     # THEN the first 3 are made and answered, the others refused without a call
     assert response.status == 200
@@ -507,3 +529,51 @@ def test_storage_calls_are_stopped_at_the_limit_while_running(
     assert "at most 3 storage calls" in response.errors[0]["message"]
     assert [name for name, _ in dynamodb_calls.responses] == ["GetItem"] * 3
     assert sum(value is None for value in response.data.values()) == 5
+
+
+# extensions.cost: what a request was estimated to cost, what it spent, and the limit.
+
+
+@ON_MOTO
+def test_cost_extension_shows_estimated_actual_and_maximum_storage_calls(
+    dynamodb_calls: CallRecorder,
+) -> None:
+    # WHEN a page of products with their categories is read (no products: one Query)
+    response = send(
+        dynamodb_calls, "{ products(first: 5) { edges { node { category { name } } } } }"
+    )
+
+    # THEN its answer says what it cost, as the client's budget sees it
+    assert_answered(response)
+    assert response.body["extensions"]["cost"] == {
+        "estimatedStorageCalls": 2,
+        "actualStorageCalls": len(dynamodb_calls.calls),
+        "maxStorageCalls": DEFAULT_SETTINGS.max_storage_calls,
+    }
+    assert dynamodb_calls.calls == ["Query"]
+
+
+@ON_MOTO
+def test_cost_extension_of_a_request_refused_by_the_limit_has_no_actual_calls(
+    dynamodb_calls: CallRecorder,
+) -> None:
+    # Two lists of 100 categories, each category's products one Query: 2 + 200 calls.
+    menu = "categories(first: 100) { edges { node { products(first: 1) { edges { cursor } } } } }"
+    response = send(dynamodb_calls, f"{{ a: {menu} b: {menu} }}")
+
+    assert response.codes == REFUSED
+    assert response.body["extensions"]["cost"] == {
+        "estimatedStorageCalls": 202,
+        "maxStorageCalls": DEFAULT_SETTINGS.max_storage_calls,
+    }
+    assert dynamodb_calls.calls == []
+
+
+@ON_MOTO
+def test_cost_extension_is_absent_where_no_document_was_measured(
+    dynamodb_calls: CallRecorder,
+) -> None:
+    response = send(dynamodb_calls, "{ products(first: 2 }")
+
+    assert response.codes == ["GRAPHQL_PARSE_FAILED"]
+    assert "cost" not in (response.body.get("extensions") or {})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from resolvers.errors import BadUserInput
+from errors import BadUserInput
 from resolvers.image_files import BLOCK_BYTES, FETCH_BYTES, MAX_SIDE, RangeReader, check, sniff
 
 IMAGES = Path(__file__).parents[1] / "images"

@@ -13,8 +13,10 @@ import pytest
 from graphql import parse
 
 from schema.compat import core_schema
-from schema.limits import Limits, measure_limits
-from schema.root import schema
+from schema.limits import KnownWithinLimits, Limits, measure_limits
+from tests.client import DEFAULT_SETTINGS, schema_for
+
+schema = schema_for(DEFAULT_SETTINGS)
 
 # The schema's graphql-core form, with the fields' default page sizes (schema.graphql
 # built alone would have none).
@@ -29,13 +31,13 @@ MEASURED = re.compile(r"\((depth|aliases|directives|cost|storage calls): (\d+)\)
 
 def measure(query: str, variables: dict[str, Any] | None = None) -> dict[str, int]:
     """What each limit measured of the document's only operation, from its messages."""
-    errors, _ = measure_limits(ZERO, CONTRACT, parse(query), variables or {})
+    errors = measure_limits(ZERO, CONTRACT, parse(query), variables or {}).errors
     found = [MEASURED.search(error.message) for error in errors]
     return {match[1]: int(match[2]) for match in found if match}
 
 
 def refusals(query: str, variables: dict[str, Any] | None = None) -> list[str]:
-    errors, _ = measure_limits(DEFAULTS, CONTRACT, parse(query), variables or {})
+    errors = measure_limits(DEFAULTS, CONTRACT, parse(query), variables or {}).errors
     assert all(error.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"} for error in errors)
     return [error.message for error in errors]
 
@@ -111,9 +113,11 @@ def test_measure_depends_only_on_the_variables_given_as_page_sizes() -> None:
     }
     """
 
-    _, page_variables = measure_limits(DEFAULTS, CONTRACT, parse(query), {"n": 1, "id": "c"})
+    page_variables = measure_limits(
+        DEFAULTS, CONTRACT, parse(query), {"n": 1, "id": "c"}
+    ).page_variables
 
-    assert page_variables == frozenset({"n", "m"})
+    assert page_variables == frozenset({("n",), ("m",)})
 
 
 def test_measure_introspection_field_is_exempt_but_counted_once() -> None:
@@ -244,3 +248,51 @@ def test_limits_measure_each_operation_of_a_document() -> None:
 )
 def test_measure_storage_calls_count_what_the_resolvers_call(query: str, calls: int) -> None:
     assert measure(query)["storage calls"] == calls
+
+
+STOREFRONT = """
+query($id: ID!, $sort: ProductSortKey, $filter: ProductFilter) {
+  category(id: $id) { products(first: 20, sortKey: $sort, filter: $filter) { edges { cursor } } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "calls"),
+    [
+        ({"id": "c", "sort": "NAME"}, 2),
+        ({"id": "c"}, 3),
+        ({"id": "c", "sort": "PRICE"}, 3),
+        ({"id": "c", "sort": "PRICE", "filter": {"inStock": True}}, 2),
+        ({"id": "c", "sort": "PRICE", "filter": {"priceMin": "1"}}, 3),
+        ({"id": "c", "sort": "NAME", "filter": {"inStock": False}}, 2),
+    ],
+)
+def test_measure_storage_calls_read_the_lists_arguments_from_variables(
+    variables: dict[str, Any], calls: int
+) -> None:
+    # The category's GetItem, then the partitions one page of its list reads.
+    assert measure(STOREFRONT, variables)["storage calls"] == calls
+
+
+def test_measure_storage_calls_count_a_value_they_cannot_read_as_the_costliest() -> None:
+    query = "query($all: Boolean) { categories(includeDeleted: $all) { edges { cursor } } }"
+
+    assert measure(query, {"all": True})["storage calls"] == 2
+    assert measure(query, {"all": False})["storage calls"] == 1
+    # Not given, or not a boolean (GraphQL refuses it later): counted as the costliest.
+    assert measure(query, {})["storage calls"] == 2
+    assert measure(query, {"all": "yes"})["storage calls"] == 2
+
+
+def test_measured_requests_are_known_by_the_values_the_estimate_read() -> None:
+    # GIVEN a request measured within the limits, its filter in stock
+    known = KnownWithinLimits()
+    in_stock = {"id": "c", "sort": "PRICE", "filter": {"inStock": True, "priceMin": "1"}}
+    known.add(STOREFRONT, measure_limits(DEFAULTS, CONTRACT, parse(STOREFRONT), in_stock), in_stock)
+
+    # THEN another price is the same measure, another stock is measured anew
+    other_price = {**in_stock, "filter": {"inStock": True, "priceMin": "5"}}
+    both_shelves = {**in_stock, "filter": {"priceMin": "1"}}
+    assert known.get(STOREFRONT, other_price) == {None: 2}
+    assert known.get(STOREFRONT, both_shelves) is None

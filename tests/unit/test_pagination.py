@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from errors import BadUserInput
 from models.base import sort_key
-from resolvers.errors import BadUserInput
 from resolvers.pagination import decode_cursor, encode_cursor, is_sort_key, paginate
 
 

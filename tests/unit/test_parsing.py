@@ -5,7 +5,9 @@ Each request here is refused before any resolver runs, so none needs storage.
 
 from __future__ import annotations
 
-from schema.root import schema
+from tests.client import DEFAULT_SETTINGS, schema_for
+
+schema = schema_for(DEFAULT_SETTINGS)
 
 DEPTH_9_AND_UNKNOWN_FIELD = """
 { products { edges { node { category {

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from settings import settings
-from web import persisted
+from tests.client import DEFAULT_SETTINGS
 from web.persisted import (
     NOT_FOUND_CODE,
     NOT_FOUND_MESSAGE,
     NOT_TRUSTED_CODE,
     AutomaticPersistedQueries,
+    PersistedDocuments,
     Resolved,
-    resolve,
     sha256,
 )
 from web.request import GraphQLRequest
 from web.responses import CodedError
 
+Resolver = Callable[..., Resolved | CodedError]
 TRUSTED = "query ProductNames { products { edges { node { name } } } }"
 OTHER = "{ __typename }"
 
@@ -30,20 +32,30 @@ def by_hash(digest: str, query: str | None = None) -> GraphQLRequest:
     return GraphQLRequest(query, None, None, extensions)
 
 
-@pytest.fixture(autouse=True)
-def fresh_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(persisted, "store", AutomaticPersistedQueries(10))
+def documents(mode: str = "off", manifest: Path | None = None) -> PersistedDocuments:
+    """A container's persisted documents, with trusted documents `mode` over `manifest`."""
+    return PersistedDocuments(
+        replace(
+            DEFAULT_SETTINGS,
+            apq_cache_size=10,
+            trusted_documents=mode,
+            trusted_documents_file=str(manifest) if manifest else None,
+        )
+    )
 
 
 @pytest.fixture
-def trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def manifest(tmp_path: Path) -> Path:
     """A manifest holding TRUSTED only."""
-    manifest = tmp_path / "persisted-documents.json"
-    manifest.write_text(json.dumps({sha256(TRUSTED): TRUSTED}))
-    monkeypatch.setattr(settings, "trusted_documents_file", str(manifest))
-    persisted.manifest.cache_clear()
-    yield
-    persisted.manifest.cache_clear()
+    path = tmp_path / "persisted-documents.json"
+    path.write_text(json.dumps({sha256(TRUSTED): TRUSTED}))
+    return path
+
+
+@pytest.fixture
+def resolve() -> Callable[..., Resolved | CodedError]:
+    """A fresh container's resolver, trusted documents off."""
+    return documents().resolve
 
 
 def test_store_drops_the_least_recently_used_past_its_capacity() -> None:
@@ -57,14 +69,14 @@ def test_store_drops_the_least_recently_used_past_its_capacity() -> None:
     assert (store.get("a"), store.get("b"), store.get("c")) == ("A", None, "C")
 
 
-def test_resolve_unknown_hash_is_persisted_query_not_found() -> None:
+def test_resolve_unknown_hash_is_persisted_query_not_found(resolve: Resolver) -> None:
     error = resolve(by_hash(sha256(OTHER)), public=True)
 
     assert isinstance(error, CodedError)
     assert (error.message, error.code) == (NOT_FOUND_MESSAGE, NOT_FOUND_CODE)
 
 
-def test_resolve_registers_a_verified_text_then_runs_its_hash_alone() -> None:
+def test_resolve_registers_a_verified_text_then_runs_its_hash_alone(resolve: Resolver) -> None:
     registered = resolve(by_hash(sha256(OTHER), OTHER), public=True)
     again = resolve(by_hash(sha256(OTHER)), public=True)
 
@@ -74,7 +86,7 @@ def test_resolve_registers_a_verified_text_then_runs_its_hash_alone() -> None:
     assert again.request.query == OTHER
 
 
-def test_resolve_refuses_a_text_that_does_not_match_its_hash() -> None:
+def test_resolve_refuses_a_text_that_does_not_match_its_hash(resolve: Resolver) -> None:
     error = resolve(by_hash(sha256(TRUSTED), OTHER), public=True)
 
     assert isinstance(error, CodedError)
@@ -87,7 +99,7 @@ def test_resolve_refuses_a_text_that_does_not_match_its_hash() -> None:
     [{"version": 2, "sha256Hash": "0" * 64}, {"version": 1, "sha256Hash": "xyz"}, "hash"],
     ids=["version", "not-hex", "not-an-object"],
 )
-def test_resolve_refuses_a_malformed_persisted_query(extension: object) -> None:
+def test_resolve_refuses_a_malformed_persisted_query(resolve: Resolver, extension: object) -> None:
     request = GraphQLRequest(OTHER, None, None, {"persistedQuery": extension})
 
     error = resolve(request, public=True)
@@ -96,14 +108,9 @@ def test_resolve_refuses_a_malformed_persisted_query(extension: object) -> None:
     assert error.status == 400
 
 
-@pytest.mark.usefixtures("trusted")
 @pytest.mark.parametrize("mode", ["allow", "require"])
-def test_resolve_runs_a_manifest_hash_without_its_text(
-    monkeypatch: pytest.MonkeyPatch, mode: str
-) -> None:
-    monkeypatch.setattr(settings, "trusted_documents", mode)
-
-    resolved = resolve(by_hash(sha256(TRUSTED)), public=True)
+def test_resolve_runs_a_manifest_hash_without_its_text(manifest: Path, mode: str) -> None:
+    resolved = documents(mode, manifest).resolve(by_hash(sha256(TRUSTED)), public=True)
 
     assert isinstance(resolved, Resolved)
     assert resolved.query == TRUSTED
@@ -111,17 +118,13 @@ def test_resolve_runs_a_manifest_hash_without_its_text(
     assert resolved.trusted.operation_name == "ProductNames"
 
 
-@pytest.mark.usefixtures("trusted")
-def test_resolve_ignores_the_manifest_when_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "trusted_documents", "off")
-
-    error = resolve(by_hash(sha256(TRUSTED)), public=True)
+def test_resolve_ignores_the_manifest_when_off(manifest: Path) -> None:
+    error = documents("off", manifest).resolve(by_hash(sha256(TRUSTED)), public=True)
 
     assert isinstance(error, CodedError)
     assert error.code == NOT_FOUND_CODE
 
 
-@pytest.mark.usefixtures("trusted")
 @pytest.mark.parametrize(
     "request_",
     [
@@ -131,12 +134,12 @@ def test_resolve_ignores_the_manifest_when_off(monkeypatch: pytest.MonkeyPatch) 
     ids=["text", "apq-registration"],
 )
 def test_resolve_require_refuses_other_documents_on_the_public_route(
-    monkeypatch: pytest.MonkeyPatch, request_: GraphQLRequest
+    manifest: Path, request_: GraphQLRequest
 ) -> None:
-    monkeypatch.setattr(settings, "trusted_documents", "require")
+    required = documents("require", manifest)
 
-    error = resolve(request_, public=True)
-    admin = resolve(request_, public=False)
+    error = required.resolve(request_, public=True)
+    admin = required.resolve(request_, public=False)
 
     assert isinstance(error, CodedError)
     assert error.code == NOT_TRUSTED_CODE
@@ -144,11 +147,10 @@ def test_resolve_require_refuses_other_documents_on_the_public_route(
     assert admin.query == OTHER
 
 
-@pytest.mark.usefixtures("trusted")
-def test_resolve_require_runs_a_trusted_text_sent_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "trusted_documents", "require")
-
-    resolved = resolve(GraphQLRequest(TRUSTED, None, None, None), public=True)
+def test_resolve_require_runs_a_trusted_text_sent_in_full(manifest: Path) -> None:
+    resolved = documents("require", manifest).resolve(
+        GraphQLRequest(TRUSTED, None, None, None), public=True
+    )
 
     assert isinstance(resolved, Resolved)
     assert resolved.trusted is not None

@@ -1,4 +1,4 @@
-"""clients/persisted-documents.json, the trusted documents: up to date, in the preset's format."""
+"""web/persisted-documents.json, the trusted documents: up to date, in the preset's format."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from cli.documents import MANIFEST, OPERATIONS, manifest, render
-from settings import MANIFEST as SETTINGS_MANIFEST
+from web.persisted import read_manifest
 
 
 def test_manifest_matches_the_operations() -> None:
@@ -21,5 +21,10 @@ def test_manifest_maps_each_operations_sha256_to_its_text() -> None:
         assert hashlib.sha256(text.encode()).hexdigest() == digest
 
 
-def test_settings_read_the_manifest_make_clients_writes() -> None:
-    assert SETTINGS_MANIFEST == MANIFEST
+def test_packaged_manifest_is_the_one_make_clients_writes() -> None:
+    # GIVEN no manifest file named in the settings
+    # THEN the one packaged beside web/persisted.py is read: the one `make clients` wrote
+    packaged = read_manifest(None)
+    assert {digest: document.text for digest, document in packaged.items()} == json.loads(
+        MANIFEST.read_text()
+    )

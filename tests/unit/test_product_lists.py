@@ -8,9 +8,18 @@ from decimal import Decimal
 
 import pytest
 
+from errors import BadUserInput
 from models.base import created_key, price_digits, price_key, sort_key
-from resolvers.errors import BadUserInput
-from resolvers.product_lists import CREATED_AT, NAME, PRICE, ProductFilter, list_spec
+from resolvers.pagination import UNKNOWN
+from resolvers.product_lists import (
+    CREATED_AT,
+    NAME,
+    PRICE,
+    ProductFilter,
+    _partitions,
+    list_spec,
+    page_calls,
+)
 
 PRICES = ["0", "0.0001", "0.001", "0.1", "1", "1.5", "9.9999", "10", "19.99", "999999999.9999"]
 
@@ -81,3 +90,32 @@ def test_list_spec_binds_cursors_to_the_list_as_checked() -> None:
     assert kind(price_min=Decimal("1.50")) == kind(price_min=Decimal("1.5"))
     assert kind(price_min=Decimal("1.5")) != kind(price_max=Decimal("1.5"))
     assert kind(in_stock=True) != kind(in_stock=False) != kind()
+
+
+@pytest.mark.parametrize("sort", [NAME, PRICE, CREATED_AT])
+@pytest.mark.parametrize("include_deleted", [False, True])
+@pytest.mark.parametrize("in_stock", [None, True, False])
+@pytest.mark.parametrize("category_id", [None, "c1"])
+def test_page_calls_are_the_partitions_a_page_reads(
+    sort: str, include_deleted: bool, in_stock: bool | None, category_id: str | None
+) -> None:
+    # GIVEN every list a client can ask for (inStock and includeDeleted do not mix)
+    if in_stock is not None and include_deleted:
+        return
+    spec = list_spec(
+        sort,
+        False,
+        ProductFilter(in_stock=in_stock),
+        category_id=category_id,
+        include_deleted=include_deleted,
+    )
+
+    # THEN its declared cost is the number of partitions (Queries) a page merges
+    _, partitions = _partitions(spec)
+    assert page_calls(sort, include_deleted, in_stock) == len(partitions)
+
+
+def test_page_calls_count_what_is_unknown_as_its_costliest() -> None:
+    assert page_calls(UNKNOWN, False, None) == 2
+    assert page_calls(NAME, UNKNOWN, None) == 2
+    assert page_calls(PRICE, UNKNOWN, UNKNOWN) == 3

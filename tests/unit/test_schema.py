@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, lexicographic_sort_schema, print_schema
 
-from schema.root import schema
 from schema.scalars import parse_datetime, parse_decimal, serialize_datetime
+from tests.client import DEFAULT_SETTINGS, schema_for
+
+schema = schema_for(DEFAULT_SETTINGS)
 
 CONTRACT = Path(__file__).parents[1] / "contract.graphql"
 

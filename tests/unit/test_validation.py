@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from errors import BadUserInput
 from resolvers import validation
-from resolvers.errors import BadUserInput
 
 
 def refusal(check: Any, value: Any) -> str:

@@ -79,7 +79,7 @@ export async function read<TData, TVariables>(
   return body.data as TData;
 }
 
-// The documents of ../clients/persisted-documents.json (the operations as graphql-js
+// The documents of ../../web/persisted-documents.json (the operations as graphql-js
 // prints them, so their hashes are the manifest's), as a bundler would import them.
 declare const ProductPage: string;
 declare const CategoryPage: string;

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from cli.graphiql import CDN, NODE_MODULES, cdn_page, local_page
-from tests.client import LambdaContext, load_event
+from tests.client import ApiClient, LambdaContext, load_event
 from tests.e2e.cli.conftest import Served
 
 ASSET = re.compile(r'(?:src|href)="([^"]+)"\s+integrity="(sha384-[^"]+)"')
@@ -30,13 +30,11 @@ if not NODE_MODULES.is_dir():
 
 
 def lambda_graphiql_page() -> str:
-    from handler import handler
-
     event = load_event("http-v2")
     event["requestContext"]["http"]["method"] = "GET"
     event["headers"]["accept"] = "text/html"
     event.pop("body", None)
-    result = handler(event, LambdaContext())
+    result = ApiClient("http-v2").handler(event, LambdaContext())
     assert result["statusCode"] == 200
     return str(result["body"])
 

@@ -110,13 +110,15 @@ def dynamodb_local_installed() -> None:
 class Served:
     """A `catalog serve --port 0` process, its output in files, and requests to it."""
 
-    def __init__(self, cwd: Path, logs: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, cwd: Path, logs: Path, env: dict[str, str], command: list[str] | None = None
+    ) -> None:
         self.cwd = cwd
         self.stdout_path = logs / "serve.out"
         self.stderr_path = logs / "serve.err"
         with self.stdout_path.open("w") as stdout, self.stderr_path.open("w") as stderr:
             self.process = subprocess.Popen(
-                catalog_command("serve", "--port", "0"),
+                command or catalog_command("serve", "--port", "0"),
                 cwd=cwd,
                 env=env,
                 stdout=stdout,

@@ -26,7 +26,8 @@ APP_MODULES = [
     "settings.py",
     "web/app.py",
     "web/view.py",
-    "resolvers/storage.py",
+    "store/entities.py",
+    "compose.py",
     "models/product.py",
 ]
 
@@ -70,9 +71,9 @@ def test_package_holds_the_app_and_not_the_sdk(artifact: zipfile.ZipFile) -> Non
 
 
 def test_package_carries_the_trusted_documents(artifact: zipfile.ZipFile) -> None:
-    manifest = REPO / "clients" / "persisted-documents.json"
+    manifest = REPO / "web" / "persisted-documents.json"
 
-    assert artifact.read("clients/persisted-documents.json") == manifest.read_bytes()
+    assert artifact.read("web/persisted-documents.json") == manifest.read_bytes()
 
 
 def test_package_bundles_every_locked_dependency(artifact: zipfile.ZipFile) -> None:

@@ -52,7 +52,7 @@ def test_retry_backoff_does_not_draw_from_snapshotted_random_state() -> None:
     # GIVEN a write that loses its race twice, then wins
     unchanged = after_import(
         "import random\n"
-        "from resolvers.storage import Raced, with_retries\n"
+        "from store.entities import with_retries\nfrom store.errors import Raced\n"
         "state = random.getstate()\n"
         "outcomes = iter([Raced(), Raced(), 'won'])\n"
         "def attempt():\n"

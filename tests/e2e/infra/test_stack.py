@@ -15,7 +15,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
+import compose
 from models import MODELS, Category, Product
+from settings import Settings
+from tests.client import ApiClient
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -72,17 +75,9 @@ def models_on_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
-    saved = [(model, model.Meta.host, model._connection) for model in MODELS]
-    for model in MODELS:
-        model.Meta.host = None
-        model._connection = None
-    try:
-        with mock_aws():
-            yield
-    finally:
-        for model, host, connection in saved:
-            model.Meta.host = host
-            model._connection = connection
+    with mock_aws():
+        compose.bind_store(Settings.from_env())
+        yield
 
 
 @pytest.fixture
@@ -147,10 +142,8 @@ def http_api_event(path: str, body: dict[str, Any], groups: str | None = None) -
 
 
 def call(path: str, query: str, variables: dict[str, Any], groups: str | None = None) -> Any:
-    from handler import handler
-
     event = http_api_event(path, {"query": query, "variables": variables}, groups)
-    response = handler(event, SimpleNamespace(aws_request_id="request"))
+    response = ApiClient("http-v2").handler(event, SimpleNamespace(aws_request_id="request"))
     assert response["statusCode"] == 200, response
     payload = json.loads(response["body"])
     assert "errors" not in payload, payload
@@ -210,10 +203,9 @@ def test_handler_round_trip_on_stack_tables_within_role_actions(
 def stack_images(stack: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> str:
     """The function's settings pointed at the stack's images bucket, as its environment is."""
     import models.images
-    from settings import settings
 
-    monkeypatch.setattr(settings, "images_bucket", stack["ImagesBucketName"])
-    monkeypatch.setattr(settings, "images_base_url", MOTO_IMAGES_BASE_URL)
+    monkeypatch.setenv("CATALOG_IMAGES_BUCKET", stack["ImagesBucketName"])
+    monkeypatch.setenv("CATALOG_IMAGES_BASE_URL", MOTO_IMAGES_BASE_URL)
     monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
     models.images.client.cache_clear()
     return stack["ImagesBucketName"]

@@ -152,10 +152,10 @@ if (scenario === 'open') {
   steps.push(await step('apollo-untrusted', () => apolloQuery(apollo, UNKNOWN)));
   steps.push(await step('urql-admin-untrusted', () => urqlQuery(urqlAdmin, UNKNOWN)));
 } else if (scenario === 'hashes') {
-  // For each document of clients/persisted-documents.json: whether urql and Apollo
+  // For each document of web/persisted-documents.json: whether urql and Apollo
   // (its printer, before its cache adds __typename) hash it to the manifest's key.
   const { readFile } = await import('node:fs/promises');
-  const manifest = JSON.parse(await readFile(new URL('../../../clients/persisted-documents.json', import.meta.url)));
+  const manifest = JSON.parse(await readFile(new URL('../../../web/persisted-documents.json', import.meta.url)));
   const checks = Object.entries(manifest).map(([hash, text]) => ({
     hash,
     urql: sha256(stringifyDocument(gql(text))) === hash,

@@ -1,0 +1,300 @@
+"""The one path every entity (product, category) takes to DynamoDB.
+
+One concurrency strategy, optimistic: a write is conditioned on what it was based on
+(the item's absence, its liveness, or the version that was read), and a write that
+loses its race reads again and retries (`with_retries`). Versions are bumped here
+and nowhere else (docs/decisions/0010-composition-root-and-store.md says why not
+PynamoDB's VersionAttribute).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+from ulid import ULID
+
+from errors import BadUserInput, Conflict, NotFound, version_conflict
+from models import Category, Product
+from models.base import LIVE, sort_key
+from store import compat
+from store.errors import Raced, is_condition_failure, response_code, translated_errors
+
+R = TypeVar("R")
+Entity = TypeVar("Entity", Product, Category)
+
+# DynamoDB refuses items over 400 KB; checked before writing, with room for rounding.
+MAX_ITEM_BYTES = 400 * 1024
+# A write that loses a race re-reads and tries again; contention this long is rare.
+MAX_ATTEMPTS = 8
+# The storage cost of one write of an entity, as schema/limits.py estimates a mutation:
+# its usual write and the read that settles a race (retries beyond that meet the
+# run-time cap of store/budget.py).
+WRITE_CALLS = 2
+# Backoff jitter from the OS, not `random`'s module state: under Lambda SnapStart
+# every environment restored from one snapshot would share that state and retry
+# in lockstep.
+_jitter = random.SystemRandom()
+
+
+def now() -> datetime:
+    """The current time in UTC, to the millisecond (what the API shows)."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def fresh_id() -> str:
+    """A new item's id: a ULID, so ids sort by creation."""
+    return str(ULID())
+
+
+def get(model: type[Entity], item_id: str, *, consistent: bool = False) -> Entity | None:
+    """One item by id with one GetItem, or None."""
+    with translated_errors():
+        try:
+            return model.get(item_id, consistent_read=consistent)
+        except model.DoesNotExist:
+            return None
+
+
+def missing(model: type[Entity], item_id: str) -> NotFound:
+    """The NOT_FOUND of an item that does not exist (or that the caller may not see)."""
+    return NotFound(f"{model.__name__} {item_id} does not exist.")
+
+
+def require(model: type[Entity], item_id: str) -> Entity:
+    """The stored item, read consistently; NOT_FOUND when there is none."""
+    item = get(model, item_id, consistent=True)
+    if item is None:
+        raise missing(model, item_id)
+    return item
+
+
+def require_live(model: type[Entity], item_id: str, *, consistent: bool = False) -> Entity:
+    """The stored item, which must not be deleted (NOT_FOUND otherwise, as for a missing one)."""
+    item = get(model, item_id, consistent=consistent)
+    if item is None or item.deleted_at is not None:
+        raise missing(model, item_id)
+    return item
+
+
+def check_version(current: Entity, expected_version: int | None) -> None:
+    """CONFLICT when the client's `expectedVersion` is not the stored one."""
+    if expected_version is not None and int(current.version) != expected_version:
+        raise version_conflict(current, expected_version)
+
+
+def check_writable(current: Entity, expected_version: int | None) -> None:
+    """A change needs a live item at the version the client expects."""
+    if current.deleted_at is not None:
+        raise Conflict(
+            f"{type(current).__name__} {current.id} is deleted; restore it before changing it."
+        )
+    check_version(current, expected_version)
+
+
+def successor(current: Entity, **changes: Any) -> Entity:
+    """The next version of a stored item: version and time bumped, `changes` applied."""
+    item = type(current)(current.id, **_attributes(current))
+    item.updated_at = now()
+    item.version = int(current.version) + 1
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.set_index_keys()
+    return item
+
+
+def new_item(model: type[Entity], item_id: str, fields: dict[str, Any]) -> Entity:
+    """A new item at version 1, with its list keys."""
+    moment = now()
+    item = model(item_id, **fields, created_at=moment, updated_at=moment, version=1)
+    item.set_index_keys()
+    return item
+
+
+def _attributes(item: Product | Category) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in type(item).get_attributes() if name != "id"}
+
+
+def with_retries(operation: Callable[[], R]) -> R:
+    """Run a read-then-conditional-write until it wins its race, with jittered backoff."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return operation()
+        except Raced:
+            time.sleep(_jitter.uniform(0, 0.01 * 2**attempt))
+    raise Conflict("The item is being changed by other requests; try again.")
+
+
+def bump(model: type[Entity], moment: datetime | None = None) -> list[Any]:
+    """The UpdateItem actions of every write: the version up by one, `updatedAt` now."""
+    return [model.updated_at.set(moment or now()), model.version.add(1)]
+
+
+def update_live(
+    model: type[Entity], item_id: str, changes: dict[str, Any], expected_version: int | None
+) -> Entity | None:
+    """Update a live item's fields in `changes` with one UpdateItem (None clears a field).
+
+    Bumps `version` and `updatedAt`, and the list key when the name changes; returns
+    the stored item, or None when it is missing, deleted or not at `expected_version`.
+    """
+    actions = bump(model)
+    for name, value in changes.items():
+        attribute = getattr(model, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    if "name" in changes:
+        actions.append(model.sort_key.set(sort_key(changes["name"], item_id)))
+    condition = model.status == LIVE
+    if expected_version is not None:
+        condition &= model.version == expected_version
+    item = model(item_id)
+    try:
+        with translated_errors():
+            item.update(actions=actions, condition=condition)
+    except PynamoDBException as error:
+        if is_condition_failure(error):
+            return None
+        raise
+    return item
+
+
+def item_size(item: Product | Category) -> int:
+    """An upper bound of the item's size as DynamoDB counts it, in bytes.
+
+    Names and strings count their UTF-8 bytes; a number counts at most one byte
+    per character of its text plus one.
+    """
+    size = 0
+    for name, value in item.serialize(null_check=False).items():
+        size += len(name.encode())
+        for kind, content in value.items():
+            if kind == "S":
+                size += len(content.encode())
+            elif kind == "N":
+                size += len(content) + 1
+            else:
+                size += len(str(content).encode())
+    return size
+
+
+def check_item_size(item: Product | Category) -> None:
+    """Refuse an item DynamoDB would refuse, before anything is written."""
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        kind = type(item).__name__
+        raise BadUserInput(
+            f"{kind} {item.id} would take {size} bytes, over the "
+            f"{MAX_ITEM_BYTES // 1024} KB limit of one item."
+        )
+
+
+def create(
+    item: Entity, *, fresh: bool, counts: list[CountChange] | None = None
+) -> CountChange | None:
+    """Put a new item, unless one has its id; the count change that failed, if any.
+
+    `fresh` when this request made up the id: nobody else knows it, so an item that
+    exists already is this very put, retried by botocore after its first answer was
+    lost (a transaction's retry is idempotent by its ClientRequestToken instead).
+    Otherwise an existing item is a lost race (`Raced`).
+    """
+    write = ItemWrite(item, type(item).id.does_not_exist(), counts=counts or [])
+    try:
+        return write.commit()
+    except Raced:
+        if not fresh:
+            raise
+        return None
+
+
+@dataclass
+class CountChange:
+    """A change of one category's `product_count`, made in the product's transaction."""
+
+    category_id: str
+    delta: int
+
+    @property
+    def condition(self) -> Condition:
+        # Adding a live product needs a live category; removing one needs it to exist.
+        if self.delta > 0:
+            return Category.status == LIVE
+        return Category.id.exists()
+
+
+def moved(old: str | None, new: str | None) -> list[CountChange]:
+    """The count changes of a live product moving from category `old` to `new`."""
+    if old == new:
+        return []
+    return [CountChange(c, d) for c, d in ((old, -1), (new, +1)) if c is not None]
+
+
+@dataclass
+class ItemWrite:
+    """An item put or delete, with the category counts it changes, as one write."""
+
+    item: Product | Category
+    condition: Condition
+    delete: bool = False
+    counts: list[CountChange] = field(default_factory=list)
+
+    def commit(self) -> CountChange | None:
+        """Write atomically; return the count change whose condition failed, if any.
+
+        Raises `Raced` when the item's own condition failed.
+        """
+        if not self.delete:
+            check_item_size(self.item)
+        with translated_errors():
+            if not self.counts:
+                self._write_alone()
+                return None
+            return self._write_in_transaction()
+
+    def _write_alone(self) -> None:
+        try:
+            if self.delete:
+                self.item.delete(condition=self.condition)
+            else:
+                self.item.save(condition=self.condition)
+        except PynamoDBException as error:
+            if is_condition_failure(error):
+                raise Raced from error
+            raise
+
+    def _write_in_transaction(self) -> CountChange | None:
+        try:
+            with TransactWrite(connection=compat.connection(type(self.item))) as transaction:
+                if self.delete:
+                    transaction.delete(self.item, condition=self.condition)
+                else:
+                    transaction.save(self.item, condition=self.condition)
+                for change in self.counts:
+                    transaction.update(
+                        Category(change.category_id),
+                        actions=[Category.product_count.add(change.delta)],
+                        condition=change.condition,
+                    )
+        except TransactWriteError as error:
+            # Reasons come in request order: the item first, then the counts.
+            reasons = error.cancellation_reasons or []
+            codes = [reason.code if reason else None for reason in reasons]
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise Raced from error
+            for change, code in zip(self.counts, codes[1:], strict=False):
+                if code == "ConditionalCheckFailed":
+                    return change
+            if "TransactionConflict" in codes or (
+                response_code(error) == "TransactionConflictException"
+            ):
+                raise Raced from error
+            raise
+        return None
