@@ -23,6 +23,7 @@ import botocore.client
 import botocore.session
 
 from cli.sample_images import sample_png
+from models.base import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS
 
 PRODUCT_FIELDS = (
     "id name description price currency stock imageUrl categoryId "
@@ -187,12 +188,13 @@ class Workload:
     _persisted: bool = False
 
     def __post_init__(self) -> None:
-        # The same client configuration PynamoDB uses (models/base.py + pynamodb).
+        # The same client configuration PynamoDB builds from the models' Meta
+        # (models/base.py): its timeouts and retries, and no parameter validation.
         config = botocore.client.Config(
             parameter_validation=False,
-            connect_timeout=2,
-            read_timeout=3,
-            retries={"mode": "standard", "total_max_attempts": 3},
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
+            retries={"mode": "standard", "total_max_attempts": 1 + MAX_RETRY_ATTEMPTS},
         )
         self.client = botocore.session.get_session().create_client(
             "dynamodb", "us-east-1", endpoint_url=self.endpoint_url, config=config
@@ -208,9 +210,9 @@ class Workload:
         if self.images_endpoint_url:
             s3_config = botocore.client.Config(
                 signature_version="s3v4",
-                connect_timeout=2,
-                read_timeout=3,
-                retries={"mode": "standard", "total_max_attempts": 3},
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                read_timeout=READ_TIMEOUT_SECONDS,
+                retries={"mode": "standard", "total_max_attempts": 1 + MAX_RETRY_ATTEMPTS},
             )
             self.s3 = botocore.session.get_session().create_client(
                 "s3", "us-east-1", endpoint_url=self.images_endpoint_url, config=s3_config

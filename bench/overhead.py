@@ -43,12 +43,15 @@ class _Run:
         # What the handler answered, which the baseline and the floor must answer too.
         self.answers: dict[str, Any] = {}
         self.just_answered: str | None = None
+        # Whether each operation is a query (its data the same on every run).
+        self.reads: dict[str, bool] = {}
         floored = [op for op in self.operations if op.name in floor_for]
         self.floor = stack_floor([op.request()[0] for op in floored])
         self.floor_times: dict[str, list[float]] = {op.name: [] for op in floored}
 
     def handler_run(self, op: Operation) -> float:
         query, variables, admin = op.request()
+        self.reads[op.name] = not query.lstrip().startswith("mutation")
         request = op.event() if op.event else event(query, variables, admin=admin)
         lambda_context = context()
         self.app_calls.take()
@@ -91,12 +94,10 @@ class _Run:
     def _check_baseline(self, op: Operation, answer: bytes) -> None:
         """A read's baseline must answer what the handler answered just before it (no
         other operation ran between them to change the data)."""
-        if op.request()[0].lstrip().startswith("mutation"):
+        answered = self.answers.get(op.name)
+        if not self.reads[op.name] or answered is None:
             return
-        if (
-            self.answers[op.name] is not None
-            and json.loads(answer)["data"] != self.answers[op.name]
-        ):
+        if json.loads(answer)["data"] != answered:
             raise RuntimeError(f"{op.name}: the raw botocore baseline answered other data")
 
     def floor_run(self, op: Operation) -> float:
@@ -133,7 +134,7 @@ class _Run:
         if op.name in self.costs:
             row["estimated_calls"] = self.costs[op.name]["estimatedStorageCalls"]
             row["actual_calls"] = self.costs[op.name]["actualStorageCalls"]
-            row["read"] = not op.request()[0].lstrip().startswith("mutation")
+            row["read"] = self.reads[op.name]
         return row
 
 

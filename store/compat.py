@@ -15,6 +15,9 @@ from pynamodb.models import Model
 
 # Where `register_once` keeps the unique ids it registered on an event emitter.
 _REGISTERED = "_catalog_hooks"
+# The connection each (model, hook) was registered on: once a connection's session has
+# a hook, every client it makes copies it, so the same connection needs no second look.
+_hooked: dict[tuple[type[Model], str], Any] = {}
 
 
 def connection(model: type[Model]) -> Connection:
@@ -62,8 +65,12 @@ def hook_models(
     hooks) and on its client if one exists, without creating a client.
     """
     for model in models:
+        table_connection = model._connection
+        if table_connection is not None and _hooked.get((model, unique_id)) is table_connection:
+            continue
         _connection = connection(model)
         register_once(_connection.session, event, handler, unique_id)
         client = existing_client(model)
         if client is not None:
             register_once(client.meta.events, event, handler, unique_id)
+        _hooked[(model, unique_id)] = model._connection

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -44,15 +46,28 @@ def use_endpoint(endpoint_url: str | None) -> None:
     compose.bind_store(Settings.from_env(environ))
 
 
+@functools.cache
+def _client(endpoint_url: str) -> Any:
+    return boto3.client("dynamodb", endpoint_url=endpoint_url)
+
+
 def clear_tables(endpoint_url: str) -> None:
-    client = boto3.client("dynamodb", endpoint_url=endpoint_url)
+    """Delete every item of the catalog's tables, 25 to a BatchWriteItem."""
+    client = _client(endpoint_url)
     for model in MODELS:
         table = model.Meta.table_name
-        for page in client.get_paginator("scan").paginate(
-            TableName=table, ProjectionExpression="id"
-        ):
-            for item in page["Items"]:
-                client.delete_item(TableName=table, Key={"id": item["id"]})
+        keys = [
+            item["id"]
+            for page in client.get_paginator("scan").paginate(
+                TableName=table, ProjectionExpression="id"
+            )
+            for item in page["Items"]
+        ]
+        for start in range(0, len(keys), 25):
+            requests = [{"DeleteRequest": {"Key": {"id": key}}} for key in keys[start : start + 25]]
+            pending: dict[str, Any] = {table: requests}
+            while pending:
+                pending = client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
 
 
 _tables_ready: set[str] = set()
