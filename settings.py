@@ -93,6 +93,10 @@ class Settings:
     apq_cache_size: int = 1000
     trusted_documents: str = "off"
     trusted_documents_file: str = str(MANIFEST)
+    # Catalog change events (events/): the EventBridge bus they are put on, and the
+    # seconds a shared cache (the CDN, which a change purges) may keep a public answer.
+    event_bus: str = "default"
+    cache_shared_max_age: int = 3600
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -132,6 +136,10 @@ class Settings:
                 "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
             ),
             trusted_documents_file=_env("CATALOG_TRUSTED_DOCUMENTS_FILE", str(MANIFEST)),
+            event_bus=_env("CATALOG_EVENT_BUS", cls.event_bus),
+            cache_shared_max_age=_positive(
+                "CATALOG_CACHE_SHARED_MAX_AGE", cls.cache_shared_max_age
+            ),
         )
 
 

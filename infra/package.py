@@ -26,6 +26,7 @@ APP = [
     "schema",
     "resolvers",
     "models",
+    "events",
     "clients/persisted-documents.json",
 ]
 ARTIFACT = "catalog-api.zip"

@@ -1,0 +1,184 @@
+"""One catalog change event from one DynamoDB stream record: pure, no AWS call.
+
+The item is shown as the public API shows it (the schema's own `from_model`, with
+GraphQL field names and scalars), so storage details never leave the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
+from pynamodb.models import Model
+from strawberry.types.base import get_object_definition
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
+
+from models import Category as CategoryModel
+from models import Product as ProductModel
+from schema.category import Category
+from schema.product import Product
+from schema.scalars import serialize_datetime, serialize_decimal
+
+SOURCE = "catalog"
+# Every write changes these, so they are never a change of their own.
+EVERY_WRITE = frozenset({"updatedAt", "version"})
+
+MALFORMED_RECORD = "MALFORMED_RECORD"
+UNKNOWN_TABLE = "UNKNOWN_TABLE"
+
+# An EventBridge entry's size, as PutEvents counts it: its Time takes 14 bytes.
+TIME_BYTES = 14
+
+
+class RecordError(ValueError):
+    """A stream record that cannot become an event; `code` says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the records of one table are: their model, public type and event names."""
+
+    name: str
+    model: type[Model]
+    public_type: Any
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    def public(self, image: dict[str, Any]) -> dict[str, Any]:
+        """The item of a stream image as the public API shows it."""
+        return public_fields(self.public_type.from_model(self.model.from_raw_data(image)))
+
+
+PRODUCT = Kind("Product", ProductModel, Product)
+CATEGORY = Kind("Category", CategoryModel, Category)
+
+
+def kinds(products_table: str, categories_table: str) -> dict[str, Kind]:
+    """Each table's kind, by table name."""
+    return {products_table: PRODUCT, categories_table: CATEGORY}
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One event to put on the bus, and the stream record it comes from."""
+
+    detail_type: str
+    detail: dict[str, Any]
+
+    @property
+    def sequence(self) -> str:
+        return str(self.detail["sequence"])
+
+    def envelope(self) -> dict[str, Any]:
+        """The fields of the EventBridge event a rule's target (a webhook) receives that we set."""
+        return {"source": SOURCE, "detail-type": self.detail_type, "detail": self.detail}
+
+    def entry(self, bus: str) -> dict[str, str]:
+        """The PutEvents entry."""
+        return {
+            "Source": SOURCE,
+            "DetailType": self.detail_type,
+            "Detail": json.dumps(self.detail, separators=(",", ":"), ensure_ascii=False),
+            "EventBusName": bus,
+        }
+
+
+def entry_size(entry: Mapping[str, str]) -> int:
+    """The bytes PutEvents counts for an entry against its 256 KiB request limit."""
+    counted = ("Source", "DetailType", "Detail")
+    return TIME_BYTES + sum(len(entry[name].encode()) for name in counted)
+
+
+def public_fields(value: Any) -> dict[str, Any]:
+    """A Strawberry object's own fields (no resolver, nothing private) by GraphQL name."""
+    definition = get_object_definition(value, strict=True)
+    return {
+        field.graphql_name or to_camel_case(field.python_name): _json(
+            getattr(value, field.python_name)
+        )
+        for field in definition.fields
+        if field.base_resolver is None and not is_private(field.type)
+    }
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return serialize_decimal(value)
+    if isinstance(value, datetime):
+        return serialize_datetime(value)
+    if get_object_definition(value) is not None:
+        return public_fields(value)
+    return value
+
+
+def table_name(source_arn: str) -> str:
+    """The table of a stream ARN: arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<t>."""
+    _, _, path = source_arn.partition(":table/")
+    name, _, _ = path.partition("/stream/")
+    return name
+
+
+def change_event(record: Mapping[str, Any], by_table: Mapping[str, Kind]) -> ChangeEvent | None:
+    """The event of one stream record, or None when no public field changed.
+
+    Raises RecordError for a record that is not a catalog table's or cannot be read.
+    """
+    stream = DynamoDBRecord(dict(record))
+    kind = by_table.get(table_name(stream.event_source_arn or ""))
+    if kind is None:
+        raise RecordError(
+            UNKNOWN_TABLE, f"the record comes from {stream.event_source_arn!r}, no catalog table"
+        )
+    try:
+        return _change_event(stream, kind)
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        raise RecordError(MALFORMED_RECORD, f"the record cannot be read: {error!r}") from error
+
+
+def _change_event(stream: DynamoDBRecord, kind: Kind) -> ChangeEvent | None:
+    images = stream["dynamodb"]
+    sequence = images["SequenceNumber"]
+    name = DynamoDBRecordEventName[stream["eventName"]]
+    old = kind.public(images["OldImage"]) if name != DynamoDBRecordEventName.INSERT else None
+    new = kind.public(images["NewImage"]) if name != DynamoDBRecordEventName.REMOVE else None
+    detail: dict[str, Any] = {"eventId": stream["eventID"], "sequence": sequence}
+    if new is None or old is None:
+        state = new if new is not None else old
+        assert state is not None
+        action = "Created" if new is not None else "Purged"
+        changed = [field for field, value in state.items() if value is not None]
+    else:
+        state = new
+        action = _modify_action(old, new)
+        changed = [field for field, value in new.items() if value != old.get(field)]
+    changed = [field for field in changed if field not in EVERY_WRITE]
+    if not changed:
+        return None
+    detail.update(id=state["id"], version=state["version"], changedFields=changed)
+    detail[kind.key] = state
+    if new is not None and old is not None:
+        detail["previous"] = {field: old.get(field) for field in changed}
+    return ChangeEvent(kind.name + action, detail)
+
+
+def _modify_action(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    if old.get("deletedAt") is None and new.get("deletedAt") is not None:
+        return "Deleted"
+    if old.get("deletedAt") is not None and new.get("deletedAt") is None:
+        return "Restored"
+    return "Updated"
