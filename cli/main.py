@@ -57,6 +57,15 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def events(args: argparse.Namespace) -> int:
+    from cli.streams import print_events
+
+    try:
+        return print_events(follow=args.follow)
+    except KeyboardInterrupt:
+        return 0
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from schema.root import schema
 
@@ -128,6 +137,17 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--resume-after", help="the product id a previous run printed")
     command.add_argument("--max-items", type=int, help="stop after examining this many")
     command.set_defaults(run=migrate)
+
+    command = commands.add_parser(
+        "events",
+        help="print the catalog change events the tables' streams hold, as JSON lines",
+        description="Each line is what EventBridge, and a webhook, receives for one change "
+        "(docs/events.md). Without --follow, prints what the streams hold now and exits.",
+    )
+    command.add_argument(
+        "--follow", action="store_true", help="keep printing new events until Ctrl-C"
+    )
+    command.set_defaults(run=events)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(
