@@ -93,10 +93,12 @@ class Settings:
     apq_cache_size: int = 1000
     trusted_documents: str = "off"
     trusted_documents_file: str = str(MANIFEST)
-    # Catalog change events (events/): the EventBridge bus they are put on, and the
-    # seconds a shared cache (the CDN, which a change purges) may keep a public answer.
+    # Catalog change events (events/): the EventBridge bus they are put on, the
+    # seconds a shared cache (the CDN, which a change purges) may keep a public answer,
+    # and the CloudFront distribution handler.purge_cdn invalidates.
     event_bus: str = "default"
     cache_shared_max_age: int = 3600
+    cdn_distribution_id: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -140,6 +142,7 @@ class Settings:
             cache_shared_max_age=_positive(
                 "CATALOG_CACHE_SHARED_MAX_AGE", cls.cache_shared_max_age
             ),
+            cdn_distribution_id=_env("CATALOG_CDN_DISTRIBUTION_ID", "") or None,
         )
 
 
