@@ -138,6 +138,8 @@ def change_event(record: Mapping[str, Any], by_table: Mapping[str, Kind]) -> Cha
 
     Raises RecordError for a record that is not a catalog table's or cannot be read.
     """
+    if not isinstance(record, Mapping):
+        raise RecordError(MALFORMED_RECORD, f"a record is an object, not {type(record).__name__}")
     stream = DynamoDBRecord(dict(record))
     kind = by_table.get(table_name(stream.event_source_arn or ""))
     if kind is None:
@@ -152,27 +154,26 @@ def change_event(record: Mapping[str, Any], by_table: Mapping[str, Kind]) -> Cha
 
 def _change_event(stream: DynamoDBRecord, kind: Kind) -> ChangeEvent | None:
     images = stream["dynamodb"]
-    sequence = images["SequenceNumber"]
     name = DynamoDBRecordEventName[stream["eventName"]]
-    old = kind.public(images["OldImage"]) if name != DynamoDBRecordEventName.INSERT else None
-    new = kind.public(images["NewImage"]) if name != DynamoDBRecordEventName.REMOVE else None
-    detail: dict[str, Any] = {"eventId": stream["eventID"], "sequence": sequence}
-    if new is None or old is None:
-        state = new if new is not None else old
-        assert state is not None
-        action = "Created" if new is not None else "Purged"
+    detail: dict[str, Any] = {"eventId": stream["eventID"], "sequence": images["SequenceNumber"]}
+    previous: dict[str, Any] | None = None
+    if name == DynamoDBRecordEventName.INSERT:
+        state, action = kind.public(images["NewImage"]), "Created"
+        changed = [field for field, value in state.items() if value is not None]
+    elif name == DynamoDBRecordEventName.REMOVE:
+        state, action = kind.public(images["OldImage"]), "Purged"
         changed = [field for field, value in state.items() if value is not None]
     else:
-        state = new
-        action = _modify_action(old, new)
-        changed = [field for field, value in new.items() if value != old.get(field)]
+        previous, state = kind.public(images["OldImage"]), kind.public(images["NewImage"])
+        action = _modify_action(previous, state)
+        changed = [field for field, value in state.items() if value != previous.get(field)]
     changed = [field for field in changed if field not in EVERY_WRITE]
     if not changed:
         return None
     detail.update(id=state["id"], version=state["version"], changedFields=changed)
     detail[kind.key] = state
-    if new is not None and old is not None:
-        detail["previous"] = {field: old.get(field) for field in changed}
+    if previous is not None:
+        detail["previous"] = {field: previous.get(field) for field in changed}
     return ChangeEvent(kind.name + action, detail)
 
 

@@ -30,6 +30,7 @@ from tests.catalog import (
     UPSERT_CATEGORY,
     create_category,
     create_product,
+    public_schema_fields,
 )
 from tests.client import ApiClient
 from tests.functional.test_images import (  # noqa: F401 (fixtures)
@@ -43,31 +44,8 @@ from tests.functional.test_images import (  # noqa: F401 (fixtures)
 
 BUS = "catalog-test"
 QUEUE = "catalog-events"
-PRODUCT_FIELDS = {
-    "id",
-    "name",
-    "description",
-    "price",
-    "currency",
-    "stock",
-    "imageUrl",
-    "image",
-    "categoryId",
-    "createdAt",
-    "updatedAt",
-    "deletedAt",
-    "version",
-}
-CATEGORY_FIELDS = {
-    "id",
-    "name",
-    "description",
-    "productCount",
-    "createdAt",
-    "updatedAt",
-    "deletedAt",
-    "version",
-}
+PRODUCT_FIELDS = public_schema_fields("Product")
+CATEGORY_FIELDS = public_schema_fields("Category")
 
 
 @dataclass

@@ -6,14 +6,13 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from graphql import GraphQLObjectType, build_schema
 
 from events.changes import (
     MALFORMED_RECORD,
@@ -26,13 +25,11 @@ from events.changes import (
 )
 from events.publisher import MAX_ENTRIES, MAX_REQUEST_BYTES, PUT_ATTEMPTS, Publisher, batches
 from settings import Settings
+from tests.catalog import public_schema_fields
 
 STREAMS = Path(__file__).parents[1] / "events" / "streams"
-SCHEMA = Path(__file__).parents[2] / "schema.graphql"
 BACKENDS = ("moto", "dynamodb_local")
 TABLES = kinds("catalog-products", "catalog-categories")
-# Fields of the public types that are relations, read by their own resolvers.
-RELATIONS = {"Product": {"category"}, "Category": {"products"}}
 # What the models store beside the public fields; none may leave the catalog.
 STORAGE_ONLY = {
     "status",
@@ -111,12 +108,6 @@ def all_records(backend: str) -> list[dict[str, Any]]:
 def events_of(backend: str) -> list[ChangeEvent]:
     found = [change_event(record, TABLES) for record in all_records(backend)]
     return [change for change in found if change is not None]
-
-
-def public_schema_fields(type_name: str) -> set[str]:
-    graphql_type = build_schema(SCHEMA.read_text()).type_map[type_name]
-    assert isinstance(graphql_type, GraphQLObjectType)
-    return set(graphql_type.fields) - RELATIONS[type_name]
 
 
 def by_key(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -227,6 +218,13 @@ def test_change_event_of_a_malformed_record_is_refused(
     assert refused.value.code == MALFORMED_RECORD
 
 
+def test_change_event_of_something_not_a_record_is_refused() -> None:
+    with pytest.raises(RecordError) as refused:
+        change_event(["not", "a", "record"], TABLES)  # type: ignore[arg-type]
+
+    assert refused.value.code == MALFORMED_RECORD
+
+
 def test_entry_is_a_catalog_event_on_the_bus() -> None:
     change = events_of("dynamodb_local")[0]
 
@@ -291,15 +289,7 @@ class FakeEventBridge:
 
 
 def _settings() -> Settings:
-    return Settings(
-        region="us-east-1",
-        endpoint_url=None,
-        products_table="catalog-products",
-        categories_table="catalog-categories",
-        admin_group="admin",
-        graphiql=False,
-        event_bus="catalog-bus",
-    )
+    return replace(Settings.from_env(), event_bus="catalog-bus")
 
 
 def _publisher(bridge: FakeEventBridge) -> tuple[Publisher, list[float]]:

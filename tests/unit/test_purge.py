@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from events.purge import CdnPurger
@@ -20,15 +20,7 @@ class FakeCloudFront:
 
 def _purger(distribution: str | None) -> tuple[CdnPurger, FakeCloudFront]:
     cloudfront = FakeCloudFront()
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url=None,
-        products_table="catalog-products",
-        categories_table="catalog-categories",
-        admin_group="admin",
-        graphiql=False,
-        cdn_distribution_id=distribution,
-    )
+    settings = replace(Settings.from_env(), cdn_distribution_id=distribution)
     return CdnPurger(settings, client=lambda: cloudfront), cloudfront
 
 
