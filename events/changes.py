@@ -6,6 +6,7 @@ GraphQL field names and scalars), so storage details never leave the catalog.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,13 +19,12 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 from pynamodb.models import Model
-from strawberry.types.base import get_object_definition
-from strawberry.types.private import is_private
-from strawberry.utils.str_converters import to_camel_case
+from strawberry.types import has_object_definition
 
 from models import Category as CategoryModel
 from models import Product as ProductModel
 from schema.category import Category
+from schema.compat import data_fields
 from schema.product import Product
 from schema.scalars import serialize_datetime, serialize_decimal
 
@@ -88,12 +88,16 @@ class ChangeEvent:
         """The fields of the EventBridge event a rule's target (a webhook) receives that we set."""
         return {"source": SOURCE, "detail-type": self.detail_type, "detail": self.detail}
 
+    @functools.cached_property
+    def detail_json(self) -> str:
+        return json.dumps(self.detail, separators=(",", ":"), ensure_ascii=False)
+
     def entry(self, bus: str) -> dict[str, str]:
         """The PutEvents entry."""
         return {
             "Source": SOURCE,
             "DetailType": self.detail_type,
-            "Detail": json.dumps(self.detail, separators=(",", ":"), ensure_ascii=False),
+            "Detail": self.detail_json,
             "EventBusName": bus,
         }
 
@@ -105,23 +109,27 @@ def entry_size(entry: Mapping[str, str]) -> int:
 
 
 def public_fields(value: Any) -> dict[str, Any]:
-    """A Strawberry object's own fields (no resolver, nothing private) by GraphQL name."""
-    definition = get_object_definition(value, strict=True)
+    """A Strawberry object's data fields (no relation) by GraphQL name, as JSON values."""
+    strawberry_type: Any = type(value)
     return {
-        field.graphql_name or to_camel_case(field.python_name): _json(
-            getattr(value, field.python_name)
-        )
-        for field in definition.fields
-        if field.base_resolver is None and not is_private(field.type)
+        graphql_name: _json(getattr(value, python_name))
+        for python_name, graphql_name in _data_fields(strawberry_type)
     }
 
 
+@functools.cache
+def _data_fields(type_: Any) -> list[tuple[str, str]]:
+    return data_fields(type_)
+
+
 def _json(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int)):
+        return value
     if isinstance(value, Decimal):
         return serialize_decimal(value)
     if isinstance(value, datetime):
         return serialize_datetime(value)
-    if get_object_definition(value) is not None:
+    if has_object_definition(value):
         return public_fields(value)
     return value
 
