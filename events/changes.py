@@ -12,12 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-    DynamoDBRecord,
-    DynamoDBRecordEventName,
-)
 from pynamodb.models import Model
 from strawberry.types import has_object_definition
 
@@ -27,6 +23,11 @@ from schema.category import Category
 from schema.compat import data_fields
 from schema.product import Product
 from schema.scalars import serialize_datetime, serialize_decimal
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+        DynamoDBRecord,
+    )
 
 SOURCE = "catalog"
 # Every write changes these, so they are never a change of their own.
@@ -148,6 +149,13 @@ def change_event(record: Mapping[str, Any], by_table: Mapping[str, Kind]) -> Cha
     """
     if not isinstance(record, Mapping):
         raise RecordError(MALFORMED_RECORD, f"a record is an object, not {type(record).__name__}")
+    # Imported here, not above: the data classes package imports every event class it
+    # has (80 ms), and the API function, built from the same handler module, never
+    # reads a stream record.
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+        DynamoDBRecord,
+    )
+
     stream = DynamoDBRecord(dict(record))
     kind = by_table.get(table_name(stream.event_source_arn or ""))
     if kind is None:
@@ -162,13 +170,16 @@ def change_event(record: Mapping[str, Any], by_table: Mapping[str, Kind]) -> Cha
 
 def _change_event(stream: DynamoDBRecord, kind: Kind) -> ChangeEvent | None:
     images = stream["dynamodb"]
-    name = DynamoDBRecordEventName[stream["eventName"]]
+    event_name = stream.event_name  # KeyError for a name DynamoDB does not send
+    if event_name is None:
+        raise KeyError("eventName")
+    name = event_name.name
     detail: dict[str, Any] = {"eventId": stream["eventID"], "sequence": images["SequenceNumber"]}
     previous: dict[str, Any] | None = None
-    if name == DynamoDBRecordEventName.INSERT:
+    if name == "INSERT":
         state, action = kind.public(images["NewImage"]), "Created"
         changed = [field for field, value in state.items() if value is not None]
-    elif name == DynamoDBRecordEventName.REMOVE:
+    elif name == "REMOVE":
         state, action = kind.public(images["OldImage"]), "Purged"
         changed = [field for field, value in state.items() if value is not None]
     else:

@@ -202,9 +202,10 @@ def test_change_event_of_an_unknown_table_is_refused() -> None:
         lambda record: record["dynamodb"]["NewImage"].pop("name"),
         lambda record: record["dynamodb"]["NewImage"].update(price={"N": "not a number"}),
         lambda record: record.update(eventName="UPSERT"),
+        lambda record: record.pop("eventName"),
         lambda record: record["dynamodb"].pop("SequenceNumber"),
     ],
-    ids=["no-image", "no-name", "bad-price", "unknown-event-name", "no-sequence"],
+    ids=["no-image", "no-name", "bad-price", "unknown-event-name", "no-event-name", "no-sequence"],
 )
 def test_change_event_of_a_malformed_record_is_refused(
     damage: Callable[[dict[str, Any]], Any],
