@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 from botocore.session import get_session
+from ulid import ULID
 
 import events.publisher
+import events.purge
 import handler
 from cli.dynamodb_local import LocalDynamoDB
 from cli.migrate import migrate
@@ -446,3 +448,88 @@ def test_publish_changes_malformed_record_is_reported_the_rest_published(
     assert broken["dynamodb"]["Keys"]["id"]["S"] == first["id"]
     assert "MALFORMED_RECORD" in caplog.text
     assert broken["eventID"] in caplog.text
+
+
+@pytest.fixture
+def distribution(event_bus: Bus, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
+    """A CloudFront distribution on moto's server, named by the settings, as the CDN's is."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT", event_bus.endpoint_url)
+    events.purge.cloudfront_client.cache_clear()
+    cloudfront = get_session().create_client(
+        "cloudfront", endpoint_url=event_bus.endpoint_url, region_name="us-east-1"
+    )
+    created = cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": str(ULID()),
+            "Comment": "catalog API",
+            "Enabled": True,
+            "Origins": {
+                "Quantity": 1,
+                "Items": [
+                    {
+                        "Id": "api",
+                        "DomainName": "api.execute-api.us-east-1.amazonaws.com",
+                        "CustomOriginConfig": {
+                            "HTTPPort": 80,
+                            "HTTPSPort": 443,
+                            "OriginProtocolPolicy": "https-only",
+                        },
+                    }
+                ],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "api",
+                "ViewerProtocolPolicy": "https-only",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+        }
+    )
+    distribution_id = created["Distribution"]["Id"]
+    monkeypatch.setattr(settings, "cdn_distribution_id", distribution_id)
+    yield cloudfront, distribution_id
+    events.purge.cloudfront_client.cache_clear()
+
+
+def test_purge_cdn_makes_one_invalidation_for_a_batch_of_changes(
+    api: ApiClient, feed: Feed, distribution: tuple[Any, str]
+) -> None:
+    cloudfront, distribution_id = distribution
+    # GIVEN the template's purge rule: every catalog event to a queue
+    bus = feed.bus
+    queue_url = bus.sqs.create_queue(QueueName="catalog-cdn-purge")["QueueUrl"]
+    queue_arn = bus.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    bus.events.put_rule(
+        Name="purge", EventBusName=BUS, EventPattern=json.dumps({"source": ["catalog"]})
+    )
+    bus.events.put_targets(
+        Rule="purge", EventBusName=BUS, Targets=[{"Id": "purge", "Arn": queue_arn}]
+    )
+    try:
+        # WHEN five products are written and their events published
+        for n in range(5):
+            create_product(api, name=f"Lamp {n}")
+        feed.publish()
+        messages = bus.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+        # ... and the queue's batch reaches handler.purge_cdn as Lambda hands it over
+        batch = {
+            "Records": [
+                {"messageId": m["MessageId"], "body": m["Body"], "eventSource": "aws:sqs"}
+                for m in messages
+            ]
+        }
+        result = handler.purge_cdn(batch, None)
+    finally:
+        bus.events.remove_targets(Rule="purge", EventBusName=BUS, Ids=["purge"])
+        bus.events.delete_rule(Name="purge", EventBusName=BUS)
+        bus.sqs.delete_queue(QueueUrl=queue_url)
+
+    # THEN the five changes made one invalidation of every public answer
+    assert len(messages) == 5
+    assert result == {"invalidated": True, "events": 5}
+    listed = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]
+    assert listed["Quantity"] == 1
+    (summary,) = listed["Items"]
+    found = cloudfront.get_invalidation(DistributionId=distribution_id, Id=summary["Id"])
+    assert found["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] == ["/graphql*"]
