@@ -34,6 +34,11 @@ PUT_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.2
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 5
+BOTOCORE_ATTEMPTS = 3
+# The longest one PutEvents call can take, botocore's retries included: a batch is not
+# started with less time left, so the function reports its records instead of timing
+# out with the whole batch unanswered.
+CALL_SECONDS = BOTOCORE_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS)
 
 logger = logging.getLogger("catalog.events")
 
@@ -46,7 +51,7 @@ def events_client(region: str) -> Any:
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "total_max_attempts": 3},
+        retries={"mode": "standard", "total_max_attempts": BOTOCORE_ATTEMPTS},
     )
     return get_session().create_client("events", region_name=region, config=config)
 
@@ -98,14 +103,23 @@ class Publisher:
                 continue
             if change is not None:
                 changes.append(change)
-        failed += [change.sequence for change in self.put(changes)]
+        failed += [change.sequence for change in self.put(changes, _time_left(context))]
         return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}
 
-    def put(self, changes: Sequence[ChangeEvent]) -> list[ChangeEvent]:
-        """Put the changes on the bus; the ones still refused after every attempt."""
+    def put(
+        self, changes: Sequence[ChangeEvent], time_left: Callable[[], float] | None = None
+    ) -> list[ChangeEvent]:
+        """Put the changes on the bus; the ones still refused after every attempt.
+
+        With `time_left` (seconds the invocation has), a batch is put only while one
+        call can still finish; the rest are returned as refused, to be retried.
+        """
         bus = self._settings.event_bus
         refused: list[ChangeEvent] = []
         for batch in batches(changes, bus):
+            if time_left is not None and time_left() < CALL_SECONDS:
+                refused += batch
+                continue
             refused += self._put_batch(batch, bus)
         return refused
 
@@ -147,6 +161,14 @@ class Publisher:
         return [
             change for change, result in zip(batch, results, strict=True) if result.get("ErrorCode")
         ]
+
+
+def _time_left(context: Any) -> Callable[[], float] | None:
+    """Seconds the Lambda invocation has left, from its context, when it says."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining):
+        return None
+    return lambda: float(remaining()) / 1000
 
 
 def _sequence(record: Any) -> str:

@@ -23,7 +23,14 @@ from events.changes import (
     entry_size,
     kinds,
 )
-from events.publisher import MAX_ENTRIES, MAX_REQUEST_BYTES, PUT_ATTEMPTS, Publisher, batches
+from events.publisher import (
+    CALL_SECONDS,
+    MAX_ENTRIES,
+    MAX_REQUEST_BYTES,
+    PUT_ATTEMPTS,
+    Publisher,
+    batches,
+)
 from settings import Settings
 from tests.catalog import public_schema_fields
 
@@ -432,3 +439,32 @@ def test_publisher_of_an_empty_batch_calls_nothing() -> None:
 
     assert publisher({"Records": []}, None) == {"batchItemFailures": []}
     assert bridge.calls == []
+
+
+@dataclass
+class DwindlingContext:
+    """A Lambda context whose remaining time drops by `step_ms` each time it is asked."""
+
+    remaining_ms: int
+    step_ms: int
+
+    def get_remaining_time_in_millis(self) -> int:
+        self.remaining_ms -= self.step_ms
+        return self.remaining_ms
+
+
+def test_publisher_reports_the_batches_it_has_no_time_left_for() -> None:
+    bridge = FakeEventBridge()
+    publisher, _ = _publisher(bridge)
+    changes = events_of("dynamodb_local")
+    assert len(changes) > MAX_ENTRIES
+    # Time for one call, then half a second short of a second one.
+    context = DwindlingContext(remaining_ms=CALL_SECONDS * 1000 + 1500, step_ms=1000)
+
+    result = publisher({"Records": all_records("dynamodb_local")}, context)
+
+    assert len(bridge.calls) == 1
+    assert _sequences(bridge.accepted) == [c.sequence for c in changes[:MAX_ENTRIES]]
+    assert result == {
+        "batchItemFailures": [{"itemIdentifier": c.sequence} for c in changes[MAX_ENTRIES:]]
+    }

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from events.publisher import CALL_SECONDS
 from settings import Settings
 from tests.e2e.infra.conftest import CDN_PURGE_ACTIONS_FILE, CHANGES_ACTIONS_FILE, maintained
 
@@ -61,6 +62,8 @@ def test_changes_function_runs_publish_changes_from_the_api_artifact(
     for same in ("Code", "Runtime", "Architectures", "Layers"):
         assert changes[same] == api[same], same
     assert changes["Role"] == {"Fn::GetAtt": ["ChangesRole", "Arn"]}
+    # Room for the slowest PutEvents call, which the function starts only in time.
+    assert changes["Timeout"] > 2 * CALL_SECONDS
     variables = changes["Environment"]["Variables"]
     assert variables["CATALOG_EVENT_BUS"] == {"Ref": "EventBus"}
     for name in ("CATALOG_PRODUCTS_TABLE", "CATALOG_CATEGORIES_TABLE", "CATALOG_IMAGES_BASE_URL"):
