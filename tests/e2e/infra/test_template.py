@@ -604,7 +604,7 @@ def test_own_issuer_and_audience_must_be_named_without_user_pool(
 ) -> None:
     # Without an audience, the authorizer would take any token of the issuer, meant
     # for any of its applications.
-    (rule,) = transformed["Rules"].values()
+    rule = transformed["Rules"]["OwnIssuerIsNamed"]
     assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "CreateUserPool"}, "false"]}
     assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
         {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]},
