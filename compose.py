@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from mangum import Mangum
     from starlette.types import ASGIApp
 
+    from events.publisher import Publisher
+    from events.purge import CdnPurger
+
 
 def bind_store(settings: Settings) -> None:
     """Point the store (the models' tables and endpoint, the images bucket) at `settings`."""
@@ -47,3 +50,22 @@ def api(settings: Settings) -> Mangum:
     from mangum.types import ASGI
 
     return Mangum(cast(ASGI, app(settings)), lifespan="off")
+
+
+def publisher(settings: Settings) -> Publisher:
+    """The change events' Lambda handler: the tables' stream records to EventBridge.
+
+    It reads stream images through the models and shows an image's public URL, so the
+    store (the tables and the image store's base URL) is bound as the API's is.
+    """
+    from events.publisher import Publisher
+
+    bind_store(settings)
+    return Publisher(settings)
+
+
+def purger(settings: Settings) -> CdnPurger:
+    """The CDN purge's Lambda handler: one CloudFront invalidation per batch of catalog events."""
+    from events.purge import CdnPurger
+
+    return CdnPurger(settings)

@@ -6,3 +6,5 @@ from settings import Settings
 SETTINGS = Settings.from_env()
 
 handler = compose.api(SETTINGS)
+publish_changes = compose.publisher(SETTINGS)
+purge_cdn = compose.purger(SETTINGS)

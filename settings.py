@@ -121,6 +121,12 @@ class Settings:
     trusted_documents: str = "off"
     # None: the manifest packaged with the code (web/persisted-documents.json).
     trusted_documents_file: str | None = None
+    # Catalog change events (events/): the EventBridge bus they are put on, the
+    # seconds a shared cache (the CDN, which a change purges) may keep a public answer,
+    # and the CloudFront distribution handler.purge_cdn invalidates.
+    event_bus: str = "default"
+    cache_shared_max_age: int = 3600
+    cdn_distribution_id: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -162,4 +168,9 @@ class Settings:
                 "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
             ),
             trusted_documents_file=env.optional("CATALOG_TRUSTED_DOCUMENTS_FILE"),
+            event_bus=env.text("CATALOG_EVENT_BUS", cls.event_bus),
+            cache_shared_max_age=env.positive(
+                "CATALOG_CACHE_SHARED_MAX_AGE", cls.cache_shared_max_age
+            ),
+            cdn_distribution_id=env.optional("CATALOG_CDN_DISTRIBUTION_ID"),
         )

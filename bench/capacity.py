@@ -32,6 +32,9 @@ class Prices:
     dynamodb_read_unit: float = 0.125 / 1_000_000  # on-demand, since 2024-11-01
     dynamodb_write_unit: float = 0.625 / 1_000_000
     cloudfront_request: float = 0.0100 / 10_000  # HTTPS, United States
+    cloudfront_invalidation_path: float = 0.005  # beyond the first 1,000 paths a month
+    cloudfront_free_paths: int = 1000
+    eventbridge_event: float = 1.00 / 1_000_000  # custom events put on a bus
     source: str = (
         "aws.amazon.com/lambda/pricing, /api-gateway/pricing, /dynamodb/pricing/on-demand, "
         "/cloudfront/pricing, read 2026-11-28 (us-east-1; free tiers ignored)"
@@ -64,10 +67,44 @@ VISIT = {
 }
 # The sample traffic the 10x and 100x rows scale: 10 visits a second at peak.
 SAMPLE_VISITS_PER_SECOND = 10
-# Share of public GET reads a CDN or browser cache answers with the default max-age=60
-# and stale-while-revalidate=300: a catalog read by many visitors repeats the same few
-# URLs (list pages, popular products) within a minute. An assumption, stated as such.
-CACHE_HIT_RATIO = 0.9
+# Share of public GET reads a CDN or browser cache answers when an answer lives 60 s
+# (max-age=60): a catalog read by many visitors repeats the same few URLs (list pages,
+# popular products) within a minute. An assumption, stated as such.
+MINUTE_HIT_RATIO = 0.9
+MINUTE = 60.0
+# The CDN keeps an answer for s-maxage (an hour) unless a catalog change purges it first
+# (docs/events.md): its lifetime is the time between purges, at least the purge interval.
+SHARED_MAX_AGE = 3600.0
+PURGE_INTERVAL = 60.0
+# How often the sample catalog changes: a shop editing a product every 10 minutes.
+SAMPLE_CHANGE_SECONDS = 600.0
+SECONDS_PER_MONTH = 30 * 24 * 3600
+
+
+def hit_ratio(lifetime: float) -> float:
+    """Share of a URL's requests answered from a cache that keeps it `lifetime` seconds.
+
+    Each miss starts a lifetime; the requests arriving during it are hits. At r requests
+    a second, a cycle holds 1 + r x lifetime requests, 1 of them a miss. r comes from
+    MINUTE_HIT_RATIO at a 60 s lifetime (9 hits per miss: r = 0.15/s).
+    """
+    rate = MINUTE_HIT_RATIO / (1 - MINUTE_HIT_RATIO) / MINUTE
+    return rate * lifetime / (1 + rate * lifetime)
+
+
+def cdn_lifetime(change_seconds: float) -> float:
+    """How long the CDN keeps an answer when the catalog changes every `change_seconds`."""
+    return min(SHARED_MAX_AGE, max(PURGE_INTERVAL, change_seconds))
+
+
+def purge_cost(change_seconds: float) -> tuple[float, float]:
+    """Invalidations a month, and their USD, when the catalog changes every `change_seconds`."""
+    purges = SECONDS_PER_MONTH / max(PURGE_INTERVAL, change_seconds)
+    paid = max(0.0, purges - PRICES.cloudfront_free_paths)
+    return purges, paid * PRICES.cloudfront_invalidation_path
+
+
+CACHE_HIT_RATIO = hit_ratio(cdn_lifetime(SAMPLE_CHANGE_SECONDS))
 
 
 @dataclass(frozen=True)
@@ -136,6 +173,41 @@ def first_break(reads: dict[str, Request], visits_per_second: float, hit_ratio: 
     return f"{name} at {share:.0%}" if share >= 1 else f"nothing ({name} at {share:.0%})"
 
 
+def cdn_section() -> list[str]:
+    """How the CDN's hit ratio and purge bill follow how often the catalog changes."""
+    lines = [
+        "",
+        "## CDN hit ratio",
+        "",
+        "A catalog change purges every cached public answer, at most once every "
+        f"{PURGE_INTERVAL:.0f} s",
+        "([events.md](events.md#cdn-freshness)), so the CDN keeps an answer until the next",
+        "change, an hour at most. The model: a cached URL is asked for at a steady rate, set",
+        f"so that a 60 s lifetime (the former max-age=60) answers {MINUTE_HIT_RATIO:.0%} of",
+        "its requests; each miss starts a lifetime, and the requests within it are hits.",
+        f"An invalidation costs ${PRICES.cloudfront_invalidation_path} a path past the "
+        f"first {PRICES.cloudfront_free_paths:,} a month",
+        "(one path per purge); each change is also one EventBridge event "
+        f"(${PRICES.eventbridge_event * 1e6:.2f} per million).",
+        "",
+        "| the catalog changes every | CDN keeps an answer | hit ratio | purges a month "
+        "| USD a month |",
+        "|---|---|---|---|---|",
+    ]
+    for label, seconds in (
+        ("minute or faster", 60.0),
+        ("10 minutes", 600.0),
+        ("hour or slower", 3600.0),
+    ):
+        lifetime = cdn_lifetime(seconds)
+        purges, cost = purge_cost(seconds)
+        lines.append(
+            f"| {label} | {lifetime:,.0f} s | {hit_ratio(lifetime):.1%} | {purges:,.0f} "
+            f"| {cost:,.2f} |"
+        )
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     reads = requests(results)
     cold = results["cold_start"]["import_and_first_request"]["handler_ms"]["median"]
@@ -153,8 +225,10 @@ def render(results: dict[str, Any]) -> str:
         "billed at 1,024 MB; DynamoDB's latency in AWS differs, so treat the Lambda rows as "
         "the order of magnitude. Read units are the ConsumedCapacity DynamoDB returned.",
         f"- A visit is {', '.join(f'{n} x {name}' for name, n in VISIT.items())}. "
-        f"With the cache, {CACHE_HIT_RATIO:.0%} of its GETs are answered by the CDN or the "
-        "browser (an assumption: a catalog repeats the same URLs within max-age=60).",
+        f"With the cache, {CACHE_HIT_RATIO:.1%} of its GETs are answered by the CDN or the "
+        f"browser: the CDN keeps an answer until a catalog change purges it (s-maxage "
+        f"{SHARED_MAX_AGE:.0f} s at most), and the sample catalog changes every "
+        f"{SAMPLE_CHANGE_SECONDS / 60:.0f} minutes; see [CDN hit ratio](#cdn-hit-ratio).",
         f"- A cold start adds {cold:.0f} ms (import and first request) to the first request "
         "of each new execution environment.",
         "",
@@ -176,6 +250,7 @@ def render(results: dict[str, Any]) -> str:
         lines.append(
             f"| {service} | {without[service] * 1e6:.2f} | {with_cache[service] * 1e6:.2f} |"
         )
+    lines += cdn_section()
     lines += [
         "",
         "## Ceilings",

@@ -316,6 +316,13 @@ def memory(results: Results) -> list[str]:
     ]
 
 
+def changes_section(results: Results) -> list[str]:
+    """`handler.publish_changes` over 1,000 stream records (bench/changes.py)."""
+    from bench.changes import table
+
+    return ["## Change events", "", table(results["changes"])]
+
+
 def _overhead_verdict(results: Results) -> str:
     """Why the overhead target is met or missed, from the stack floor's figures."""
     target = results["targets"]["overhead_ratio"]
@@ -438,6 +445,7 @@ def render(results: Results) -> str:
         cpu(results),
         cold_start(results),
         memory(results),
+        *([changes_section(results)] if "changes" in results else []),
         verdicts(results),
     ]
     body = "\n\n".join("\n".join(section) for section in sections)

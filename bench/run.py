@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import catalog, coldstart
+from bench import catalog, changes, coldstart
 from bench.catalog import dynamodb_local, images_bucket
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -45,10 +45,11 @@ class Plan:
     cpu_warmup: int
     cold_runs: int
     memory_requests: int
+    changes_reps: int
 
 
-FULL = Plan(200, 20, 300, 30, 15, 10_000)
-SMOKE = Plan(5, 2, 10, 3, 1, 300)
+FULL = Plan(200, 20, 300, 30, 15, 10_000, 20)
+SMOKE = Plan(5, 2, 10, 3, 1, 300, 2)
 
 
 def measure(plan: Plan) -> dict[str, Any]:
@@ -80,6 +81,7 @@ def measure(plan: Plan) -> dict[str, Any]:
         results["cold_start"] = coldstart.measure(
             plan.cold_runs, first, settings.products_table, ids["products"][3]
         )
+        results["changes"] = changes.measure(plan.changes_reps)
         results["memory"] = json.loads(
             subprocess.run(
                 [
@@ -251,6 +253,8 @@ def table(results: dict[str, Any]) -> str:
         f"| {memory['growth_mb']} MB {_ok(judged['memory_growth'])} "
         f"({memory['growth_since_import_mb']} MB) "
         f"| {memory['tracemalloc_retained_bytes_per_request']} B |",
+        "",
+        changes.table(results["changes"]),
     ]
     return "\n".join(lines)
 
@@ -285,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     off = [name for name, ok in judged["estimate_covers_calls"].items() if not ok]
     if off:
         print(f"\nESTIMATE OFF (extensions.cost) for: {', '.join(off)}", file=sys.stderr)
-    return 1 if above or off else 0
+    events_over = not changes.within_calls(results["changes"])
+    if events_over:
+        print("\nChange events: more than one PutEvents call per 10 events", file=sys.stderr)
+    return 1 if above or off or events_over else 0
 
 
 if __name__ == "__main__":

@@ -6,11 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
 
 from settings import SettingsError
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 # Each command reads the settings when it runs (`serve` may first have to start a
 # local DynamoDB and point the environment at it), and imports what it needs then.
@@ -19,12 +23,14 @@ from settings import SettingsError
 LOCAL_EXTRA = frozenset({"uvicorn", "moto"})
 
 
-def _bound_store() -> None:
+def _bound_store() -> Settings:
     """Settings read from the environment, and the store pointed at their tables."""
     import compose
     from settings import Settings
 
-    compose.bind_store(Settings.from_env())
+    settings = Settings.from_env()
+    compose.bind_store(settings)
+    return settings
 
 
 def create_tables(_args: argparse.Namespace) -> int:
@@ -69,6 +75,16 @@ def migrate(args: argparse.Namespace) -> int:
         progress=progress,
     )
     return 0
+
+
+def events(args: argparse.Namespace) -> int:
+    from cli.streams import print_events
+
+    settings = _bound_store()
+    try:
+        return print_events(settings, follow=args.follow)
+    except KeyboardInterrupt:
+        return 0
 
 
 def export_schema(args: argparse.Namespace) -> int:
@@ -143,6 +159,17 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--resume-after", help="the product id a previous run printed")
     command.add_argument("--max-items", type=int, help="stop after examining this many")
     command.set_defaults(run=migrate)
+
+    command = commands.add_parser(
+        "events",
+        help="print the catalog change events the tables' streams hold, as JSON lines",
+        description="Each line is what EventBridge, and a webhook, receives for one change "
+        "(docs/events.md). Without --follow, prints what the streams hold now and exits.",
+    )
+    command.add_argument(
+        "--follow", action="store_true", help="keep printing new events until Ctrl-C"
+    )
+    command.set_defaults(run=events)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.exceptions import TableError
 from pynamodb.models import Model
 
 from models import MODELS
+from store import compat
 from store.errors import response_code
 
 BILLING_MODE = "PAY_PER_REQUEST"
+# Both tables' streams feed the change events (events/, docs/events.md), as the
+# template's StreamSpecification does in AWS.
+STREAM_SPECIFICATION = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
 def create_tables() -> list[tuple[str, bool]]:
@@ -18,6 +24,7 @@ def create_tables() -> list[tuple[str, bool]]:
         created = not model.exists()
         if created:
             create_table(model)
+        enable_stream(model)
         done.append((model.Meta.table_name, created))
     return done
 
@@ -33,3 +40,19 @@ def create_table(model: type[Model]) -> None:
         if response_code(error) != "ResourceInUseException":
             raise
         model.create_table(billing_mode=BILLING_MODE, wait=True)
+
+
+def enable_stream(model: type[Model]) -> bool:
+    """Give the table its stream of new and old images unless it has one; whether it did.
+
+    PynamoDB's create_table takes no stream setting, so a new table gets it here too,
+    as a table created by an older release does on the next create-tables or serve.
+    """
+    client: Any = compat.connection(model).client
+    table = model.Meta.table_name
+    described = client.describe_table(TableName=table)["Table"]
+    if described.get("StreamSpecification", {}).get("StreamEnabled"):
+        return False
+    client.update_table(TableName=table, StreamSpecification=STREAM_SPECIFICATION)
+    client.get_waiter("table_exists").wait(TableName=table)
+    return True

@@ -29,6 +29,7 @@ APP = [
     "resolvers",
     "store",
     "models",
+    "events",
 ]
 ARTIFACT = "catalog-api.zip"
 # Zip entries get this timestamp, so the same sources give the same bytes.

@@ -23,6 +23,7 @@ __all__ = [
     "REFUSED_BEFORE_EXECUTION",
     "SchemaWithoutFederationCheck",
     "core_schema",
+    "data_fields",
     "http_result",
 ]
 
@@ -49,6 +50,26 @@ def http_result(result: ExecutionResult) -> GraphQLHTTPResponse:
     an internal of the views), so the app's fast path answers exactly as the view does.
     """
     return process_result(result)
+
+
+def data_fields(type_: type) -> list[tuple[str, str]]:
+    """A Strawberry type's fields that hold its own data, as (Python name, GraphQL name).
+
+    Fields with a resolver (relations) and `strawberry.Private` ones are left out; the
+    GraphQL name is the field's own or Strawberry's default camel case. The change
+    events (events/changes.py) show items with these names. `is_private` and the
+    definition's fields are undocumented (strawberry/types/private.py, base.py).
+    """
+    from strawberry.types import get_object_definition
+    from strawberry.types.private import is_private
+    from strawberry.utils.str_converters import to_camel_case
+
+    definition = get_object_definition(type_, strict=True)
+    return [
+        (field.python_name, field.graphql_name or to_camel_case(field.python_name))
+        for field in definition.fields
+        if field.base_resolver is None and not is_private(field.type)
+    ]
 
 
 class SchemaWithoutFederationCheck(strawberry.Schema):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from graphql import GraphQLObjectType, build_schema
+
 from tests.client import ApiClient
+
+SCHEMA = Path(__file__).parents[1] / "schema.graphql"
+# Fields of the public types that are relations, read by their own resolvers.
+RELATIONS = {"Product": {"category"}, "Category": {"products"}}
 
 PRODUCT = """
     id name description price currency stock imageUrl categoryId
@@ -121,3 +128,10 @@ def assert_counts_match(api: ApiClient) -> None:
     for page in walk(api, LIST_CATEGORIES, "categories", first=100, all=True):
         for category in page:
             assert category["productCount"] == live_products(api, category["id"]), category
+
+
+def public_schema_fields(type_name: str) -> set[str]:
+    """The fields of a type in schema.graphql that hold its own data (no relation)."""
+    graphql_type = build_schema(SCHEMA.read_text()).type_map[type_name]
+    assert isinstance(graphql_type, GraphQLObjectType)
+    return set(graphql_type.fields) - RELATIONS[type_name]

@@ -235,11 +235,14 @@ class GraphQLAnswer:
 
 
 def public_cache_control(settings: Settings) -> Header:
-    """How long shared caches and browsers may keep a successful public read."""
+    """How long browsers (max-age) and the CDN (s-maxage) may keep a successful public read.
+
+    The CDN may keep it longer because a catalog change purges it (events/purge.py).
+    """
     return (
         b"cache-control",
         (
-            f"public, max-age={settings.cache_max_age}, "
+            f"public, max-age={settings.cache_max_age}, s-maxage={settings.cache_shared_max_age}, "
             f"stale-while-revalidate={settings.cache_stale_while_revalidate}"
         ).encode(),
     )

@@ -13,6 +13,7 @@ FIGURES = (
     "Cold start",
     "Slowest imports",
     "Memory",
+    "Change events",
 )
 
 

@@ -16,7 +16,7 @@ from tests.e2e.conftest import run_node
 
 REPO = Path(__file__).resolve().parents[2]
 
-PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
+PUBLIC_CACHE = "public, max-age=60, s-maxage=3600, stale-while-revalidate=300"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ URQL_ACCEPT = (
 APOLLO_ACCEPT = "application/graphql-response+json,application/json;q=0.9"
 # An answer over a KiB whatever the catalog holds.
 TYPES = "{ __schema { types { name kind description } } }"
-PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
+PUBLIC_CACHE = "public, max-age=60, s-maxage=3600, stale-while-revalidate=300"
 
 
 @pytest.fixture(params=FORMATS)
@@ -297,10 +297,12 @@ def test_public_post_is_never_stored(http: ApiClient) -> None:
 def test_cache_lifetimes_are_settings(http: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CATALOG_CACHE_MAX_AGE", "5")
     monkeypatch.setenv("CATALOG_CACHE_STALE_WHILE_REVALIDATE", "7")
+    monkeypatch.setenv("CATALOG_CACHE_SHARED_MAX_AGE", "900")
 
     response = get(http, {"query": LIST})
 
-    assert response.headers["cache-control"] == "public, max-age=5, stale-while-revalidate=7"
+    expected = "public, max-age=5, s-maxage=900, stale-while-revalidate=7"
+    assert response.headers["cache-control"] == expected
 
 
 # Compression

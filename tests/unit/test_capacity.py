@@ -53,3 +53,20 @@ def test_concurrency_is_rate_times_time_in_the_function(results: dict[str, objec
 
     assert concurrency(reads, 20, 0.0) == pytest.approx(2 * concurrency(reads, 10, 0.0))
     assert concurrency(reads, 10, CACHE_HIT_RATIO) < concurrency(reads, 10, 0.0)
+
+
+def test_cdn_hit_ratio_is_the_assumed_one_at_a_minute_and_grows_with_the_lifetime() -> None:
+    from bench.capacity import MINUTE_HIT_RATIO, hit_ratio
+
+    assert hit_ratio(60) == pytest.approx(MINUTE_HIT_RATIO)
+    assert hit_ratio(60) < hit_ratio(600) < hit_ratio(3600) < 1
+
+
+def test_cdn_keeps_an_answer_between_purges_within_its_s_maxage() -> None:
+    from bench.capacity import cdn_lifetime, purge_cost
+
+    assert cdn_lifetime(5) == 60  # changes coalesce into one purge a minute
+    assert cdn_lifetime(600) == 600
+    assert cdn_lifetime(86_400) == 3600  # s-maxage ends it first
+    assert purge_cost(5) == (43_200, pytest.approx(42_200 * 0.005))
+    assert purge_cost(3600)[1] == 0  # within the free 1,000 paths

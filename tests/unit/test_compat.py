@@ -125,3 +125,16 @@ def test_http_result_is_the_views_json_body() -> None:
     body = http_result(schema.execute_sync("{ nope }"))
     assert body["data"] is None
     assert body["errors"]
+
+
+def test_data_fields_are_the_schema_types_fields_without_relations() -> None:
+    from schema.category import Category
+    from schema.compat import data_fields
+    from schema.product import Product
+    from tests.catalog import public_schema_fields
+
+    for type_, name in ((Product, "Product"), (Category, "Category")):
+        fields = data_fields(type_)
+        assert {graphql for _, graphql in fields} == public_schema_fields(name)
+    assert ("image_url", "imageUrl") in data_fields(Product)
+    assert "categories" not in {python for python, _ in data_fields(Product)}

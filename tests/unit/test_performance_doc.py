@@ -82,3 +82,19 @@ def test_performance_doc_never_splits_a_code_span(text: str) -> None:
     page = report.render(committed_results())
 
     assert text in page
+
+
+def test_performance_doc_shows_change_events_once_measured() -> None:
+    results = copy.deepcopy(committed_results())
+    results["changes"] = {
+        "records": 1000,
+        "events": 1000,
+        "put_events_calls": 100,
+        "max_calls": 100,
+        "events_per_second": {"median": 5750, "q1": 4963, "q3": 6298, "n": 20},
+    }
+
+    page = report.render(results)
+
+    assert "## Change events" in page
+    assert "| 1,000 | 5,750 [4,963-6,298] | 100 | 100 |" in page

@@ -92,7 +92,10 @@ def test_importing_the_app_reads_no_setting() -> None:
     environ = {**os.environ, "CATALOG_MAX_DEPTH": "deep"}
 
     # WHEN every module but the entry point is imported
-    modules = "compose, web.app, web.persisted, web.observability, schema.root, store.binding"
+    modules = (
+        "compose, web.app, web.persisted, web.observability, schema.root, store.binding, "
+        "events.publisher, events.purge"
+    )
     result = subprocess.run(
         [sys.executable, "-c", f"import {modules}"],
         env=environ,

@@ -69,3 +69,31 @@ def test_create_tables_without_a_reachable_dynamodb_fails_in_one_line(run_catalo
     assert result.returncode == 1
     assert result.stderr.startswith("catalog create-tables: DynamoDB error:")
     assert "Traceback" not in result.stderr
+
+
+def test_create_tables_gives_tables_without_a_stream_one(catalog: Any, dynamodb: Any) -> None:
+    # GIVEN tables an older release created: without a stream
+    for table in (PRODUCTS_TABLE, CATEGORIES_TABLE):
+        dynamodb.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+    # WHEN create-tables runs
+    result = catalog("create-tables")
+
+    # THEN it leaves them in place and gives each a stream of new and old images
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Table {PRODUCTS_TABLE} exists",
+        f"Table {CATEGORIES_TABLE} exists",
+    ]
+    for table in (PRODUCTS_TABLE, CATEGORIES_TABLE):
+        described = dynamodb.describe_table(TableName=table)["Table"]
+        assert described["StreamSpecification"] == {
+            "StreamEnabled": True,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        }
+        assert described["LatestStreamArn"]

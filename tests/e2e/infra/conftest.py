@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parents[3]
 TEMPLATE = REPO / "infra" / "template.yaml"
 ACTIONS_FILE = REPO / "infra" / "dynamodb_actions.txt"
 S3_ACTIONS_FILE = REPO / "infra" / "s3_actions.txt"
+CHANGES_ACTIONS_FILE = REPO / "infra" / "changes_actions.txt"
+CDN_PURGE_ACTIONS_FILE = REPO / "infra" / "cdn_purge_actions.txt"
 REGION = "us-east-1"
 
 # What `sam deploy` does to a local CodeUri before the transform runs in AWS.
@@ -85,7 +87,9 @@ def load_template() -> dict[str, Any]:
 def transform_template(parameters: dict[str, str] | None = None) -> dict[str, Any]:
     """The template as CloudFormation runs it after the SAM transform."""
     template = load_template()
-    template["Resources"]["ApiFunction"]["Properties"]["CodeUri"] = UPLOADED_CODE
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = UPLOADED_CODE
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", REGION)
         return transform(
@@ -128,10 +132,10 @@ def resources(transformed: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def recorded_actions(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
-    """Collects the IAM actions of every DynamoDB and S3 call made while the test runs."""
+    """Collects the IAM actions of every DynamoDB, S3 and EventBridge call the test makes."""
     from botocore.client import BaseClient
 
-    recorded: dict[str, set[str]] = {"dynamodb": set(), "s3": set()}
+    recorded: dict[str, set[str]] = {"dynamodb": set(), "s3": set(), "events": set()}
     make_api_call = BaseClient._make_api_call
 
     def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
@@ -140,6 +144,8 @@ def recorded_actions(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
             recorded[service].update(iam_actions_for_call(operation, params))
         elif service == "s3":
             recorded[service].update(S3_CALL_ACTIONS.get(operation, {f"s3:{operation}"}))
+        elif service == "events":
+            recorded[service].add(f"events:{operation}")
         return make_api_call(client, operation, params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)

@@ -232,7 +232,17 @@ def test_package_answers_graphql_on_python_3_13_with_lowest_botocore(
     # The last line: the request's log line and metrics come first.
     assert json.loads(result.stdout.splitlines()[-1]) == [
         200,
-        {"data": {"__typename": "Query"}},
+        {
+            "data": {"__typename": "Query"},
+            # Every executed answer carries its storage cost (schema/limits.py).
+            "extensions": {
+                "cost": {
+                    "estimatedStorageCalls": 0,
+                    "actualStorageCalls": 0,
+                    "maxStorageCalls": 120,
+                }
+            },
+        },
         lambda_target.MIN_BOTOCORE,
         [3, 13],
     ]

@@ -38,6 +38,15 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
     return next(iter(found.items()))
 
 
+def api_function(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The API's function (the change events and the CDN purge have their own)."""
+    return "ApiFunction", resources["ApiFunction"]
+
+
+def api_role(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return "FunctionRole", resources["FunctionRole"]
+
+
 def api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
     """The optional CDN in front of the API (EnableCdn), apart from the images' one."""
     return {name: res for name, res in resources.items() if name.startswith("Cdn")}
@@ -137,7 +146,7 @@ def resolved(value: Any, condition: Callable[[str], bool]) -> Any:
 
 def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[str, Any]]:
     """The table resource whose name the function is given for this model."""
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     variable = next(name for name, each in TABLE_VARIABLES.items() if each is model)
     name = variables[variable]["Ref"]
@@ -145,7 +154,7 @@ def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[s
 
 
 def role_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
-    _, role = only(resources, "AWS::IAM::Role")
+    _, role = api_role(resources)
     return [
         statement
         for policy in role["Properties"]["Policies"]
@@ -174,7 +183,7 @@ def s3_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def images_bucket(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     name = function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]["Ref"]
     return name, resources[name]
 
@@ -310,7 +319,7 @@ def test_role_dynamodb_resources_are_exactly_the_tables_and_indexes(
 
 def function_log_group(resources: dict[str, Any]) -> str:
     """The log group the function writes to (the API's access log has another)."""
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     name: str = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
     return name
 
@@ -443,7 +452,7 @@ def test_images_distribution_serves_only_the_images_prefix_signed_and_cached_lon
 def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[str, Any]) -> None:
     bucket, _ = images_bucket(resources)
     distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
     assert variables["CATALOG_IMAGES_BASE_URL"] == {
@@ -453,14 +462,14 @@ def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[st
 
 
 def test_role_has_no_managed_policy(resources: dict[str, Any]) -> None:
-    role_name, role = only(resources, "AWS::IAM::Role")
-    _, function = only(resources, "AWS::Lambda::Function")
+    role_name, role = api_role(resources)
+    _, function = api_function(resources)
     assert "ManagedPolicyArns" not in role["Properties"]
     assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
 
 
 def test_function_runs_the_handler_on_python_3_13_arm64(resources: dict[str, Any]) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     properties = function["Properties"]
     assert properties["Handler"] == "handler.handler"
     assert properties["Runtime"] == "python3.13"
@@ -475,7 +484,7 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
     sys.path.insert(0, str(REPO / "infra"))
     import lambda_target
 
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["Layers"] == [
         {
             "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
@@ -489,7 +498,7 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
 def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) -> None:
     from models.base import BaseMeta
 
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     timeout = function["Properties"]["Timeout"]
     one_call = (1 + BaseMeta.max_retry_attempts) * (
         BaseMeta.connect_timeout_seconds + BaseMeta.read_timeout_seconds
@@ -498,7 +507,7 @@ def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) 
 
 
 def test_function_environment_names_tables_and_admin_group(resources: dict[str, Any]) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_ADMIN_GROUP"] == {"Ref": "AdminGroup"}
     assert variables["CATALOG_TRACING"] == {"Ref": "Tracing"}
@@ -515,7 +524,7 @@ def test_function_logs_to_a_group_with_retention(resources: dict[str, Any]) -> N
 def test_function_reserved_concurrency_follows_parameter(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["ReservedConcurrentExecutions"] == {
         "Fn::If": [
             "HasReservedConcurrency",
@@ -532,7 +541,7 @@ def test_function_reserved_concurrency_follows_parameter(
 def test_snapstart_applies_to_published_versions_when_enabled(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["SnapStart"] == {
         "ApplyOn": {"Fn::If": ["SnapStartEnabled", "PublishedVersions", "None"]}
     }
@@ -595,7 +604,7 @@ def test_own_issuer_and_audience_must_be_named_without_user_pool(
 ) -> None:
     # Without an audience, the authorizer would take any token of the issuer, meant
     # for any of its applications.
-    (rule,) = transformed["Rules"].values()
+    rule = transformed["Rules"]["OwnIssuerIsNamed"]
     assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "CreateUserPool"}, "false"]}
     assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
         {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]},
@@ -688,7 +697,7 @@ def test_cors_origins_come_from_parameter(transform_with: Any) -> None:
 def test_function_environment_takes_http_settings_from_parameters(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_TRUSTED_DOCUMENTS"] == {"Ref": "TrustedDocuments"}
     assert variables["CATALOG_CACHE_MAX_AGE"] == {"Ref": "CacheMaxAge"}

@@ -1,0 +1,1 @@
+"""Catalog change events: DynamoDB stream records to EventBridge (docs/events.md)."""
