@@ -72,8 +72,11 @@ serve: setup dynamodb-local graphiql
 check: lint
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
+# Two workers (pytest-xdist), each with its own moto and DynamoDB Local; a file's tests
+# stay on one worker, so its module fixtures (a served catalog, a stack) start once.
+PYTEST_WORKERS ?= 2
 test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium e2e-node
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The benchmark (not part of `make test`, whose suite runs only its smoke mode):
 # prints every figure and writes bench/results.json. BENCH_ARGS=--smoke for a quick run.

@@ -37,10 +37,11 @@ _config = ImageConfig()
 
 
 def configure(config: ImageConfig) -> None:
-    """Use `config` from now on (the store's `bind` calls this); the next call makes a client."""
+    """Use `config` from now on (the store's `bind` calls this); a new region gets a new client."""
     global _config
+    if config.region != _config.region:
+        client.cache_clear()
     _config = config
-    client.cache_clear()
 
 
 def config() -> ImageConfig:

@@ -7,7 +7,8 @@ from models import images as image_files
 from settings import Settings
 from store import compat
 
-_bound: list[Settings] = []
+# The tables, endpoint and region the models were last bound to.
+_bound: list[tuple[str, str, str | None, str]] = []
 
 
 def bind(settings: Settings) -> None:
@@ -15,18 +16,23 @@ def bind(settings: Settings) -> None:
 
     PynamoDB reads a model's connection settings from its `Meta` class, so binding
     is per process: the composition root calls this once, before any call, and a
-    test that builds other settings binds again. Binding the settings already bound
-    changes nothing (and keeps the models' connections).
+    test that builds other settings binds again. Settings that name the same tables,
+    endpoint and region keep the models' connections (and their clients).
     """
-    if _bound and _bound[0] == settings:
-        return
-    _bound[:] = [settings]
-    tables = {Product: settings.products_table, Category: settings.categories_table}
-    for model in MODELS:
-        model.Meta.table_name = tables[model]
-        model.Meta.host = settings.endpoint_url
-        model.Meta.region = settings.region
-        compat.forget_connection(model)
+    tables = (
+        settings.products_table,
+        settings.categories_table,
+        settings.endpoint_url,
+        settings.region,
+    )
+    if _bound != [tables]:
+        _bound[:] = [tables]
+        names = {Product: settings.products_table, Category: settings.categories_table}
+        for model in MODELS:
+            model.Meta.table_name = names[model]
+            model.Meta.host = settings.endpoint_url
+            model.Meta.region = settings.region
+            compat.forget_connection(model)
     image_files.configure(
         image_files.ImageConfig(
             bucket=settings.images_bucket,

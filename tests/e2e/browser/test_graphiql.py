@@ -117,5 +117,5 @@ def test_graphiql_on_admin_route_runs_a_mutation(tab: Tab, catalog_server: Serve
     assert '"price": "31.5"' in result
     assert screenshot(tab.page, "graphiql-admin-mutation.png").stat().st_size > 0
     stored = catalog_server.graphql('{ product(id: "prod-browser-lantern") { name } }')
-    assert stored == {"data": {"product": {"name": "Browser Lantern"}}}
+    assert stored["data"] == {"product": {"name": "Browser Lantern"}}
     assert tab.foreign_requests == []

@@ -210,7 +210,7 @@ def test_package_answers_graphql_on_python_3_13_with_lowest_botocore(
         "import json, sys, types, handler, botocore;"
         f"event = json.loads({json.dumps(json.dumps(event))});"
         "r = handler.handler(event, types.SimpleNamespace());"
-        "print(json.dumps([r['statusCode'], json.loads(r['body']), botocore.__version__,"
+        "print(json.dumps([r['statusCode'], json.loads(r['body'])['data'], botocore.__version__,"
         " sys.version_info[:2]]))"
     )
     # WHEN python3.13 imports the handler from there and answers a query
@@ -232,17 +232,7 @@ def test_package_answers_graphql_on_python_3_13_with_lowest_botocore(
     # The last line: the request's log line and metrics come first.
     assert json.loads(result.stdout.splitlines()[-1]) == [
         200,
-        {
-            "data": {"__typename": "Query"},
-            # Every executed answer carries its storage cost (schema/limits.py).
-            "extensions": {
-                "cost": {
-                    "estimatedStorageCalls": 0,
-                    "actualStorageCalls": 0,
-                    "maxStorageCalls": 120,
-                }
-            },
-        },
+        {"__typename": "Query"},
         lambda_target.MIN_BOTOCORE,
         [3, 13],
     ]
