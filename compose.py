@@ -8,7 +8,8 @@ object: what needs a setting is handed it here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from settings import Settings
 
@@ -16,8 +17,25 @@ if TYPE_CHECKING:
     from mangum import Mangum
     from starlette.types import ASGIApp
 
-    from events.publisher import Publisher
-    from events.purge import CdnPurger
+LambdaHandler = Callable[[Any, Any], Any]
+
+
+class OnFirstCall:
+    """A Lambda handler built on its first invocation.
+
+    The functions share handler.py, so every function's cold start runs every line of
+    it: each function but the API is built when it is first called, and the API's cold
+    start imports none of their code (tests/e2e/infra/test_snapstart.py checks it).
+    """
+
+    def __init__(self, build: Callable[[], LambdaHandler]) -> None:
+        self._build = build
+        self._handler: LambdaHandler | None = None
+
+    def __call__(self, event: Any, context: Any) -> Any:
+        if self._handler is None:
+            self._handler = self._build()
+        return self._handler(event, context)
 
 
 def bind_store(settings: Settings) -> None:
@@ -52,20 +70,28 @@ def api(settings: Settings) -> Mangum:
     return Mangum(cast(ASGI, app(settings)), lifespan="off")
 
 
-def publisher(settings: Settings) -> Publisher:
+def publisher(settings: Settings) -> OnFirstCall:
     """The change events' Lambda handler: the tables' stream records to EventBridge.
 
     It reads stream images through the models and shows an image's public URL, so the
     store (the tables and the image store's base URL) is bound as the API's is.
     """
-    from events.publisher import Publisher
 
-    bind_store(settings)
-    return Publisher(settings)
+    def build() -> LambdaHandler:
+        from events.publisher import Publisher
+
+        bind_store(settings)
+        return Publisher(settings)
+
+    return OnFirstCall(build)
 
 
-def purger(settings: Settings) -> CdnPurger:
+def purger(settings: Settings) -> OnFirstCall:
     """The CDN purge's Lambda handler: one CloudFront invalidation per batch of catalog events."""
-    from events.purge import CdnPurger
 
-    return CdnPurger(settings)
+    def build() -> LambdaHandler:
+        from events.purge import CdnPurger
+
+        return CdnPurger(settings)
+
+    return OnFirstCall(build)

@@ -135,7 +135,7 @@ class Feed:
         return Settings.from_env()
 
     @property
-    def publish_changes(self) -> Publisher:
+    def publish_changes(self) -> compose.OnFirstCall:
         """`handler.publish_changes` as the composition root builds it from the settings."""
         return compose.publisher(self.settings)
 
