@@ -44,7 +44,9 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from resolvers.validation import MAX_PAGE
+from schema.caches import LIMITS_CACHE_BYTES, text_bytes
 from schema.compat import core_schema
+from schema.recorder import bounded
 
 logger = logging.getLogger("catalog")
 
@@ -300,7 +302,8 @@ def measure_limits(
         if not isinstance(operation, OperationDefinitionNode):
             continue
         measure = meter.measure(operation)
-        name = f"Operation '{operation.name.value}'" if operation.name else "The operation"
+        # Names are chosen by clients: the message (and the log line) stays short.
+        name = f"Operation '{bounded(operation.name.value)}'" if operation.name else "The operation"
         for actual, limit, what in (
             (measure.depth, limits.max_depth, "depth"),
             (measure.aliases, limits.max_aliases, "aliases"),
@@ -315,6 +318,8 @@ def measure_limits(
 
 
 _ABSENT = object()
+# A key's tuple, its page sizes and the set's and dict's slots, beside the text.
+ENTRY_BYTES = 512
 
 
 class KnownWithinLimits:
@@ -326,8 +331,11 @@ class KnownWithinLimits:
     it passes as `first`: the key is the document's text and those variables' values.
     """
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, max_bytes: int = LIMITS_CACHE_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        # The texts kept, counted as CPython holds them, once per key and page sizes.
+        self.bytes = 0
         self._page_variables: dict[str, frozenset[str]] = {}
         self._within: set[tuple[Any, ...]] = set()
 
@@ -336,13 +344,23 @@ class KnownWithinLimits:
         names = self._page_variables.get(query)
         return names is not None and _key(query, names, variables) in self._within
 
+    def clear(self) -> None:
+        self._within.clear()
+        self._page_variables.clear()
+        self.bytes = 0
+
     def add(self, query: str, page_variables: frozenset[str], variables: Mapping[str, Any]) -> None:
-        if len(self._within) >= self.size:
+        cost = ENTRY_BYTES + text_bytes(query)
+        if cost > self.max_bytes:
+            return
+        if len(self._within) >= self.size or self.bytes + cost > self.max_bytes:
             # A bound keeps hostile requests from growing it; the common ones come back.
-            self._within.clear()
-            self._page_variables.clear()
+            self.clear()
         self._page_variables[query] = page_variables
-        self._within.add(_key(query, page_variables, variables))
+        key = _key(query, page_variables, variables)
+        if key not in self._within:
+            self._within.add(key)
+            self.bytes += cost
 
 
 def _key(query: str, names: frozenset[str], variables: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -24,6 +24,7 @@ from schema.root import CatalogSchema, schema
 from settings import settings
 from web import observability
 from web.identity import request_context
+from web.memory import return_large_blocks
 from web.negotiation import JSON, accepts_gzip, answer_type
 from web.persisted import Resolved, resolve
 from web.request import (
@@ -223,4 +224,5 @@ def public_cache_control() -> Header:
 
 def create_app(graphql_ide_page: str | None = None) -> ASGIApp:
     """The app over the process's schema; `graphql_ide_page` replaces GraphiQL's page."""
+    return_large_blocks()
     return CatalogApp(schema, graphql_ide_page)

@@ -1,0 +1,186 @@
+"""The per-container caches: bounded in bytes as well as entries, whatever clients send."""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import get_introspection_query, parse
+
+from bench.events import LambdaContext, load_event
+from schema import caches, parsing
+from schema.caches import (
+    APQ_CACHE_BYTES,
+    DOCUMENT_CACHE_BYTES,
+    LIMITS_CACHE_BYTES,
+    NEGOTIATION_CACHE_BYTES,
+    TOTAL_CACHE_BYTES,
+    BoundedCache,
+    document_bytes,
+)
+from schema.limits import KnownWithinLimits
+from web import persisted
+from web.persisted import AutomaticPersistedQueries, sha256
+
+# One character outside the Basic Multilingual Plane makes CPython store every
+# character of the string in 4 bytes.
+WIDE = "\U0001f600"
+MIB = 1024 * 1024
+PAGE = "edges { node { id name } }"
+
+
+def deep_size(root: object) -> int:
+    """What `root` keeps alive, every object counted once (classes and modules excluded)."""
+    seen: set[int] = set()
+    stack = [root]
+    total = 0
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, type) or type(item).__name__ == "module":
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        stack.extend(gc.get_referents(item))
+    return total
+
+
+def rss_bytes() -> int:
+    """The process's resident memory, from /proc/self/status."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
+def test_bounded_cache_drops_the_least_recently_used_past_its_bytes() -> None:
+    cache: BoundedCache[str, str] = BoundedCache(max_entries=100, max_bytes=3000)
+    cache.put("a", "A", 1000)
+    cache.put("b", "B", 1000)
+    assert cache.get("a") == "A"
+
+    cache.put("c", "C", 1000)
+
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == ("A", None, "C")
+    assert cache.bytes <= 3000
+
+
+def test_bounded_cache_keeps_nothing_larger_than_its_bytes() -> None:
+    cache: BoundedCache[str, str] = BoundedCache(max_entries=100, max_bytes=3000)
+    cache.put("a", "A", 10)
+
+    cache.put("huge", "H", 5000)
+
+    assert (cache.get("a"), cache.get("huge"), len(cache)) == ("A", None, 1)
+
+
+def test_caches_together_hold_at_most_32_mib() -> None:
+    shares = APQ_CACHE_BYTES + DOCUMENT_CACHE_BYTES + LIMITS_CACHE_BYTES + NEGOTIATION_CACHE_BYTES
+    assert shares <= TOTAL_CACHE_BYTES == 32 * MIB
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{ __typename }",
+        get_introspection_query(),
+        "# " + "x" * 100_000 + "\n{ __typename }",
+        "# " + WIDE * 30_000 + "\n{ __typename }",
+        '{ a(b: "' + WIDE + "s" * 20_000 + '") }',
+        "query Q($a: Int) { "
+        + " ".join(f"f{i}: products(first: $a) {{ {PAGE} }}" for i in range(60))
+        + " }",
+    ],
+    ids=["tiny", "introspection", "comment", "wide-comment", "wide-string", "many-tokens"],
+)
+def test_document_cost_is_at_least_what_the_parsed_document_holds(text: str) -> None:
+    document = parse(text)
+
+    assert document_bytes(text, document) >= deep_size(document)
+
+
+def test_apq_store_counts_four_bytes_a_character() -> None:
+    store = AutomaticPersistedQueries(1000, max_bytes=MIB)
+    text = WIDE + "x" * 100_000
+
+    for number in range(5):
+        store.put(f"{number:064x}", f"{number}{text}")
+
+    # 100,000 characters stored 4 bytes each: two fit in 1 MiB, not ten.
+    assert store.bytes <= MIB
+    assert [store.get(f"{n:064x}") is not None for n in range(5)] == [False] * 3 + [True] * 2
+
+
+def test_limits_cache_is_bounded_in_bytes() -> None:
+    known = KnownWithinLimits(size=512, max_bytes=MIB)
+    for number in range(50):
+        known.add(f"# {number}{WIDE * 50_000}\n{{ a }}", frozenset(), {})
+
+    assert known.bytes <= MIB
+
+
+@pytest.fixture
+def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Empty caches, with the deployed defaults' bounds."""
+    from schema.root import schema
+
+    monkeypatch.setattr(persisted, "store", AutomaticPersistedQueries(1000))
+    parsing.documents.clear()
+    known = _known_within_limits(schema)
+    known.clear()
+    yield
+    parsing.documents.clear()
+    known.clear()
+
+
+def _known_within_limits(schema: Any) -> Any:
+    from schema.limits import RequestLimits
+
+    for factory in schema.extensions:
+        extension = factory() if callable(factory) and not isinstance(factory, type) else None
+        if isinstance(extension, RequestLimits):
+            return extension.known
+    raise AssertionError("the schema has no RequestLimits")
+
+
+def _post(body: dict[str, Any]) -> int:
+    from handler import handler
+
+    event = load_event("http-v2")
+    event["body"] = json.dumps(body)
+    status: int = handler(event, LambdaContext())["statusCode"]
+    return status
+
+
+def _junk(number: int) -> str:
+    """A comment-only document of about 130,000 characters, stored 4 bytes a character."""
+    return f"# {number} {WIDE}" + "x" * 129_000 + "\n{ __typename }"
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_finding_1_replayed_keeps_resident_memory_growth_under_100_mb() -> None:
+    # GIVEN a warm process
+    _post({"query": "{ __typename }"})
+    gc.collect()
+    before = rss_bytes()
+
+    # WHEN anonymous clients register 300 APQ hashes of ~130,000 characters of junk,
+    # then send 150 distinct long comment-only queries
+    for number in range(300):
+        text = _junk(number)
+        extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(text)}}
+        assert _post({"query": text, "extensions": extensions}) == 200
+    for number in range(300, 450):
+        assert _post({"query": _junk(number)}) == 200
+    gc.collect()
+
+    # THEN the caches hold at most their shares, and the process grew less than 100 MB
+    from schema.root import schema
+
+    assert rss_bytes() - before < 100 * MIB
+    held = persisted.store.bytes + parsing.documents.bytes + _known_within_limits(schema).bytes
+    assert held <= caches.APQ_CACHE_BYTES + caches.DOCUMENT_CACHE_BYTES + LIMITS_CACHE_BYTES
