@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,22 +26,27 @@ class CachedDocument:
 
 
 class DocumentCache:
-    """Parsed documents by their text: at most MAX_DOCUMENTS, and `max_bytes` bytes
-    counting the text, the copies its tokens keep and the nodes (`document_bytes`)."""
+    """Parsed documents by their text and parse options: at most MAX_DOCUMENTS, and
+    `max_bytes` bytes counting the text, its tokens' copies and the nodes (`document_bytes`).
+    """
 
     def __init__(self, max_bytes: int = DOCUMENT_CACHE_BYTES) -> None:
-        self._documents: BoundedCache[str, CachedDocument] = BoundedCache(MAX_DOCUMENTS, max_bytes)
+        self._documents: BoundedCache[tuple[str, Any], CachedDocument] = BoundedCache(
+            MAX_DOCUMENTS, max_bytes
+        )
 
-    def get(self, text: str) -> CachedDocument | None:
-        return self._documents.get(text)
+    def get(self, text: str, options: Mapping[str, Any]) -> CachedDocument | None:
+        return self._documents.get((text, _options_key(options)))
 
-    def parsed(self, text: str, **options: object) -> CachedDocument:
-        """The document of `text`, parsed now if it is not kept; raises GraphQLError."""
-        cached = self._documents.get(text)
+    def parsed(self, text: str, options: Mapping[str, Any]) -> CachedDocument:
+        """The document of `text` parsed with `options` (the token limit), parsed now if it
+        is not kept; raises GraphQLError."""
+        key = (text, _options_key(options))
+        cached = self._documents.get(key)
         if cached is None:
-            document = parse(text, **options)  # type: ignore[arg-type]
+            document = parse(text, **options)
             cached = CachedDocument(document)
-            self._documents.put(text, cached, document_bytes(text, document))
+            self._documents.put(key, cached, document_bytes(text, document))
         return cached
 
     @property
@@ -50,6 +55,10 @@ class DocumentCache:
 
     def clear(self) -> None:
         self._documents.clear()
+
+
+def _options_key(options: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(options.items()))
 
 
 documents = DocumentCache()
@@ -71,7 +80,7 @@ class ParseCache(SchemaExtension):
         context = self.execution_context
         if context.query:
             with suppress(GraphQLError):
-                cached = documents.parsed(context.query, **context.parse_options)
+                cached = documents.parsed(context.query, context.parse_options)
                 context.graphql_document = cached.document
         yield
 
@@ -90,7 +99,7 @@ class ValidationCache(SchemaExtension):
         if context.pre_execution_errors or document is None:
             yield
             return
-        cached = documents.get(context.query) if context.query else None
+        cached = documents.get(context.query, context.parse_options) if context.query else None
         if cached is not None and cached.document is not document:
             cached = None
         rules = (id(context.schema), tuple(context.validation_rules))
