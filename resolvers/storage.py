@@ -20,6 +20,12 @@ from pynamodb.transactions import TransactWrite
 from models import MODELS, Category, Product
 from models.base import LIVE, REQUEST_BUDGET_SECONDS, sort_key
 from resolvers.errors import BadUserInput, Conflict, ServiceUnavailable
+from resolvers.storage_bytes import (
+    BytesExhausted,
+    count_bytes,
+    refuse_when_spent,
+    start_byte_budget,
+)
 from settings import settings
 
 M = TypeVar("M", bound=Model)
@@ -94,6 +100,10 @@ def start_request(budget: float = REQUEST_BUDGET_SECONDS) -> None:
     # calls actually made, which a 1 MB page or a write's retries can push past it.
     _calls.set(CallBudget(settings.max_storage_calls))
     hook_dynamodb("before-call.dynamodb", _count_call, "catalog-request-calls")
+    # And the bytes they bring back, which 1 MB pages of large items make unbounded.
+    start_byte_budget(settings.max_storage_bytes)
+    hook_dynamodb("after-call.dynamodb", count_bytes, "catalog-request-bytes")
+    hook_dynamodb("before-call.dynamodb", refuse_when_spent, "catalog-request-bytes-left")
 
 
 def hook_dynamodb(event: str, handler: Callable[..., Any], unique_id: str) -> None:
@@ -185,6 +195,11 @@ def translated_errors() -> Iterator[None]:
     try:
         yield
     except PynamoDBException as error:
+        if isinstance(error.cause, BytesExhausted):
+            raise BadUserInput(
+                f"This request reads more than the at most {error.cause.kwargs['limit']} "
+                "bytes of storage one request may read; ask for fewer or smaller pages."
+            ) from error
         if isinstance(error.cause, CallsExhausted):
             raise BadUserInput(
                 f"This request needs more than the at most {error.cause.kwargs['limit']} "
