@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botocore.config import Config
@@ -155,6 +157,22 @@ def delete_prefix(prefix: str) -> int:
             client().delete_objects(Bucket=bucket(), Delete={"Objects": keys, "Quiet": True})
             deleted += len(keys)
     return deleted
+
+
+def list_prefix(prefix: str) -> Iterator[tuple[str, datetime]]:
+    """Every key under `prefix`, with when it was last written."""
+    pages = client().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+    for page in pages:
+        for item in page.get("Contents", []):
+            yield item["Key"], item["LastModified"]
+
+
+def delete_keys(keys: list[str]) -> int:
+    """Delete `keys`, 1,000 to a call; how many."""
+    for start in range(0, len(keys), 1000):
+        chunk = [{"Key": key} for key in keys[start : start + 1000]]
+        client().delete_objects(Bucket=bucket(), Delete={"Objects": chunk, "Quiet": True})
+    return len(keys)
 
 
 def _code(error: ClientError) -> str:

@@ -122,8 +122,13 @@ def delete_product_files(product_id: str) -> None:
             for prefix in (store.IMAGES_PREFIX, store.UPLOADS_PREFIX):
                 store.delete_prefix(f"{prefix}{product_id}/")
     except (ServiceUnavailable, ClientError):
-        # The product is gone already; its files are orphans a retry cannot reach.
-        logger.warning("images of deleted product %s not deleted", product_id, exc_info=True)
+        # The product is gone already: the scheduled sweep (resolvers/image_sweep.py)
+        # deletes its files within a day.
+        logger.warning(
+            "images of deleted product %s not deleted; the daily sweep will",
+            product_id,
+            exc_info=True,
+        )
 
 
 @contextmanager

@@ -38,6 +38,17 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
     return next(iter(found.items()))
 
 
+def api_function(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The API's function (the other one is the daily image sweep)."""
+    found = {
+        name: res
+        for name, res in of_type(resources, "AWS::Lambda::Function").items()
+        if res["Properties"]["Handler"] == "handler.handler"
+    }
+    assert len(found) == 1, f"expected one API function, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
 def api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
     """The optional CDN in front of the API (EnableCdn), apart from the images' one."""
     return {name: res for name, res in resources.items() if name.startswith("Cdn")}
@@ -137,7 +148,7 @@ def resolved(value: Any, condition: Callable[[str], bool]) -> Any:
 
 def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[str, Any]]:
     """The table resource whose name the function is given for this model."""
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     variable = next(name for name, each in TABLE_VARIABLES.items() if each is model)
     name = variables[variable]["Ref"]
@@ -174,9 +185,14 @@ def s3_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def images_bucket(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     name = function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]["Ref"]
     return name, resources[name]
+
+
+def images_bucket_ref(resources: dict[str, Any]) -> Any:
+    _, function = api_function(resources)
+    return function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]
 
 
 def api_body(resources: dict[str, Any]) -> dict[str, Any]:
@@ -310,7 +326,7 @@ def test_role_dynamodb_resources_are_exactly_the_tables_and_indexes(
 
 def function_log_group(resources: dict[str, Any]) -> str:
     """The log group the function writes to (the API's access log has another)."""
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     name: str = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
     return name
 
@@ -443,7 +459,7 @@ def test_images_distribution_serves_only_the_images_prefix_signed_and_cached_lon
 def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[str, Any]) -> None:
     bucket, _ = images_bucket(resources)
     distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
     assert variables["CATALOG_IMAGES_BASE_URL"] == {
@@ -454,13 +470,36 @@ def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[st
 
 def test_role_has_no_managed_policy(resources: dict[str, Any]) -> None:
     role_name, role = only(resources, "AWS::IAM::Role")
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert "ManagedPolicyArns" not in role["Properties"]
     assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
 
 
+def test_images_sweep_runs_daily_with_the_apis_code_role_and_log_group(
+    resources: dict[str, Any],
+) -> None:
+    import handler
+
+    role_name, _ = only(resources, "AWS::IAM::Role")
+    api_name, api = api_function(resources)
+    (sweep,) = [
+        res for name, res in of_type(resources, "AWS::Lambda::Function").items() if name != api_name
+    ]
+    properties = sweep["Properties"]
+    assert properties["Handler"] == "handler.sweep"
+    assert callable(handler.sweep)
+    assert properties["Code"] == api["Properties"]["Code"]
+    assert properties["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+    assert properties["LoggingConfig"]["LogGroup"] == api["Properties"]["LoggingConfig"]["LogGroup"]
+    variables = properties["Environment"]["Variables"]
+    assert variables["CATALOG_IMAGES_BUCKET"] == images_bucket_ref(resources)
+    assert variables["CATALOG_PRODUCTS_TABLE"] == {"Ref": "ProductsTable"}
+    (rule,) = of_type(resources, "AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 day)"
+
+
 def test_function_runs_the_handler_on_python_3_13_arm64(resources: dict[str, Any]) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     properties = function["Properties"]
     assert properties["Handler"] == "handler.handler"
     assert properties["Runtime"] == "python3.13"
@@ -475,7 +514,7 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
     sys.path.insert(0, str(REPO / "infra"))
     import lambda_target
 
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["Layers"] == [
         {
             "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
@@ -489,7 +528,7 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
 def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) -> None:
     from models.base import BaseMeta
 
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     timeout = function["Properties"]["Timeout"]
     one_call = (1 + BaseMeta.max_retry_attempts) * (
         BaseMeta.connect_timeout_seconds + BaseMeta.read_timeout_seconds
@@ -498,7 +537,7 @@ def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) 
 
 
 def test_function_environment_names_tables_and_admin_group(resources: dict[str, Any]) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_ADMIN_GROUP"] == {"Ref": "AdminGroup"}
     assert variables["CATALOG_TRACING"] == {"Ref": "Tracing"}
@@ -515,7 +554,7 @@ def test_function_logs_to_a_group_with_retention(resources: dict[str, Any]) -> N
 def test_function_reserved_concurrency_follows_parameter(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["ReservedConcurrentExecutions"] == {
         "Fn::If": [
             "HasReservedConcurrency",
@@ -532,7 +571,7 @@ def test_function_reserved_concurrency_follows_parameter(
 def test_snapstart_applies_to_published_versions_when_enabled(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["SnapStart"] == {
         "ApplyOn": {"Fn::If": ["SnapStartEnabled", "PublishedVersions", "None"]}
     }
@@ -551,7 +590,8 @@ def test_api_calls_the_published_alias(resources: dict[str, Any]) -> None:
             uri = route["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
             assert f"${{{alias_name}}}" in uri
     for _, permission in of_type(resources, "AWS::Lambda::Permission").items():
-        assert permission["Properties"]["FunctionName"] == {"Ref": alias_name}
+        if permission["Properties"]["Principal"] == "apigateway.amazonaws.com":
+            assert permission["Properties"]["FunctionName"] == {"Ref": alias_name}
 
 
 def test_api_routes_are_public_graphql_and_authorized_admin(resources: dict[str, Any]) -> None:
@@ -688,7 +728,7 @@ def test_cors_origins_come_from_parameter(transform_with: Any) -> None:
 def test_function_environment_takes_http_settings_from_parameters(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_TRUSTED_DOCUMENTS"] == {"Ref": "TrustedDocuments"}
     assert variables["CATALOG_CACHE_MAX_AGE"] == {"Ref": "CacheMaxAge"}
@@ -755,3 +795,4 @@ def test_outputs_name_urls_tables_and_user_pool(transformed: dict[str, Any]) -> 
     assert outputs["ProductsTableName"]["Value"] == {"Ref": "ProductsTable"}
     assert outputs["CategoriesTableName"]["Value"] == {"Ref": "CategoriesTable"}
     assert outputs["UserPoolId"] == {"Condition": "CreateUserPool", "Value": {"Ref": "UserPool"}}
+    assert outputs["ImagesDistributionId"]["Value"] == {"Ref": "ImagesDistribution"}
