@@ -635,7 +635,7 @@ def test_own_issuer_and_audience_must_be_named_without_user_pool(
 ) -> None:
     # Without an audience, the authorizer would take any token of the issuer, meant
     # for any of its applications.
-    (rule,) = transformed["Rules"].values()
+    rule = transformed["Rules"]["OwnIssuerIsNamed"]
     assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": "CreateUserPool"}, "false"]}
     assert [assertion["Assert"] for assertion in rule["Assertions"]] == [
         {"Fn::Not": [{"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}]},
@@ -768,7 +768,7 @@ def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
     ]
     public_parameters = public_key["ParametersInCacheKeyAndForwardedToOrigin"]
     assert public_parameters["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
-    assert public_parameters["HeadersConfig"]["Headers"] == ["Accept"]
+    assert public_parameters["HeadersConfig"]["Headers"] == ["Accept", "Origin"]
     assert public_parameters["CookiesConfig"] == {"CookieBehavior": "none"}
     # Authorization reaches the origin only on the admin path.
     assert "Authorization" not in public_origin["HeadersConfig"]["Headers"]
@@ -778,6 +778,98 @@ def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
     assert "Authorization" in admin_headers["Headers"]
     # Never kept past a second, and the function answers no-store anyway.
     assert (admin_key["DefaultTTL"], admin_key["MaxTTL"]) == (0, 1)
+
+
+CORS_REQUEST_HEADERS = {"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"}
+
+
+def test_cdn_forwards_what_cors_needs_and_keys_public_reads_on_origin(
+    resources: dict[str, Any],
+) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    public = config["DefaultCacheBehavior"]
+    (admin,) = config["CacheBehaviors"]
+    public_key = resources[public["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    public_origin = resources[public["OriginRequestPolicyId"]["Ref"]]["Properties"][
+        "OriginRequestPolicyConfig"
+    ]
+    admin_key = resources[admin["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    keyed = set(public_key["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"])
+    forwarded = keyed | set(public_origin["HeadersConfig"]["Headers"])
+    admin_forwarded = admin_key["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]
+    # The gateway's CORS answer depends on Origin: public reads are cached per Origin.
+    assert "Origin" in keyed
+    assert forwarded >= CORS_REQUEST_HEADERS
+    assert set(admin_forwarded["Headers"]) >= CORS_REQUEST_HEADERS
+    # Preflights reach the gateway each time: OPTIONS is allowed, never cached.
+    for behavior in (public, admin):
+        assert "OPTIONS" in behavior["AllowedMethods"]
+        assert "OPTIONS" not in behavior["CachedMethods"]
+
+
+def test_cdn_never_caches_errors(resources: dict[str, Any]) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    responses = distribution["Properties"]["DistributionConfig"]["CustomErrorResponses"]
+    # Every code CloudFront lets a distribution configure, gateway errors included.
+    assert {r["ErrorCode"] for r in responses} >= {400, 403, 404, 500, 502, 503, 504}
+    assert all(r["ErrorCachingMinTTL"] == 0 for r in responses)
+    assert all("ResponseCode" not in r for r in responses)
+
+
+def test_cdn_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["CdnDomainName"]["Default"] == ""
+    assert template["Conditions"]["HasCdnDomain"] == {
+        "Fn::And": [
+            {"Condition": "CdnEnabled"},
+            {"Fn::Not": [{"Fn::Equals": [{"Ref": "CdnDomainName"}, ""]}]},
+        ]
+    }
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    condition, custom, default = config["ViewerCertificate"]["Fn::If"]
+    assert condition == "HasCdnDomain"
+    assert custom == {
+        "AcmCertificateArn": {"Ref": "CdnCertificateArn"},
+        "SslSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
+    assert default == {"CloudFrontDefaultCertificate": True}
+    assert config["Aliases"]["Fn::If"][:2] == ["HasCdnDomain", [{"Ref": "CdnDomainName"}]]
+    rule = template["Rules"]["CdnDomainHasCertificate"]
+    assert rule["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "CdnCertificateArn"}, ""]}]
+    }
+
+
+def test_waf_is_optional_in_front_of_the_cdn_with_a_rate_rule_per_ip(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["EnableWaf"]["Default"] == "false"
+    assert template["Conditions"]["WafEnabled"] == {
+        "Fn::And": [{"Condition": "CdnEnabled"}, {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}]
+    }
+    acl_name, acl = only(resources, "AWS::WAFv2::WebACL")
+    assert acl["Condition"] == "WafEnabled"
+    properties = acl["Properties"]
+    assert properties["Scope"] == "CLOUDFRONT"
+    assert properties["DefaultAction"] == {"Allow": {}}
+    (rule,) = properties["Rules"]
+    assert rule["Action"] == {"Block": {}}
+    assert rule["Statement"]["RateBasedStatement"] == {
+        "Limit": {"Ref": "WafRateLimit"},
+        "EvaluationWindowSec": 300,
+        "AggregateKeyType": "IP",
+    }
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    web_acl = distribution["Properties"]["DistributionConfig"]["WebACLId"]["Fn::If"]
+    assert web_acl[:2] == ["WafEnabled", {"Fn::GetAtt": [acl_name, "Arn"]}]
+    assertions = template["Rules"]["WafNeedsCdnInUsEast1"]["Assertions"]
+    assert {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]} in [
+        a["Assert"] for a in assertions
+    ]
 
 
 def test_stage_throttling_comes_from_parameters(resources: dict[str, Any]) -> None:
