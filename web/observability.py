@@ -304,29 +304,37 @@ def cut(text: str, limit: int) -> str:
 
 
 class BoundedLog(logging.Filter):
-    """Renders a record's message and traceback into one message cut to MAX_MESSAGE_BYTES,
-    and drops what a request logs past its budget (after one line saying so)."""
+    """Cuts a record's message and traceback to MAX_MESSAGE_BYTES together, and drops
+    what a request logs past its budget (after one line saying so).
+
+    The traceback is formatted here into `exc_text`, which logging's formatters print
+    instead of formatting `exc_info` again; `exc_info` stays for handlers that read it.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if record.exc_info:
-            text += "\n" + logging.Formatter().formatException(record.exc_info)
-        elif record.exc_text:
-            text += "\n" + record.exc_text
+        message = cut(record.getMessage(), MAX_MESSAGE_BYTES // 2)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        left = MAX_MESSAGE_BYTES - len(message.encode("utf-8", "replace"))
+        if record.exc_text:
+            record.exc_text = cut(record.exc_text, left // 2 if record.stack_info else left)
+            left -= len(record.exc_text.encode("utf-8", "replace"))
         if record.stack_info:
-            text += "\n" + record.stack_info
-        text = cut(text, MAX_MESSAGE_BYTES)
-        record.msg, record.args = text, None
-        record.exc_info, record.exc_text, record.stack_info = None, None, None
+            record.stack_info = cut(record.stack_info, left)
+        record.msg, record.args = message, None
         budget = _log_budget.get()
         if budget is None:
             return True
-        size = len(text.encode("utf-8", "replace"))
+        size = sum(
+            len(part.encode("utf-8", "replace"))
+            for part in (message, record.exc_text or "", record.stack_info or "")
+        )
         if budget.exhausted:
             return False
         if size > budget.remaining:
             budget.exhausted = True
             record.msg = "further warnings and errors of this request are not logged"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
             return True
         budget.remaining -= size
         return True
