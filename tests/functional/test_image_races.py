@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +19,6 @@ from tests.functional.test_images import (
     BUCKET,
     CREATE,
     HTML,
-    JPEG,
     PNG,
     Bucket,
     attach,
@@ -30,6 +28,7 @@ from tests.functional.test_images import (
     s3_endpoint,
     staged,
 )
+from tests.unit.test_image_files import jpeg_with_metadata
 
 # The images tests' fixtures, shared.
 __all__ = ["bucket", "s3_endpoint"]
@@ -47,16 +46,6 @@ def form(api: ApiClient, product_id: str, content_type: str, length: int) -> dic
     response = api.admin(CREATE, {"input": variables})
     assert not response.errors, response.errors
     return response.data["createProductImageUpload"]  # type: ignore[no-any-return]
-
-
-def jpeg_with_metadata(padding: int) -> bytes:
-    """The sample JPEG with APP segments of `padding` bytes before its frame header."""
-    segments = b""
-    while padding > 0:
-        size = min(padding, 65_000)
-        segments += b"\xff\xe2" + struct.pack(">H", size + 2) + b"\0" * size
-        padding -= size
-    return JPEG[:2] + segments + JPEG[2:]
 
 
 @pytest.fixture
