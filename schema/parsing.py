@@ -9,9 +9,9 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
 
 from schema.caches import DOCUMENT_CACHE_BYTES, BoundedCache, document_bytes
+from schema.compat import validate_document
 
 # Clients send the same few documents; the bounds keep hostile ones from growing it.
 MAX_DOCUMENTS = 128
