@@ -11,7 +11,6 @@ keeps large blocks mmap-ed. Elsewhere than glibc (macOS) this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 # mallopt's parameter number in glibc's malloc.h, and the threshold glibc starts with.
 M_MMAP_THRESHOLD = -3
@@ -20,10 +19,10 @@ MMAP_THRESHOLD_BYTES = 128 * 1024
 
 def return_large_blocks() -> bool:
     """Fix glibc's mmap threshold at 128 KiB; whether glibc took it."""
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        # The process's own symbols, libc's among them: no library search, which would
+        # run ldconfig in a subprocess during the cold start.
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError, TypeError):
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
