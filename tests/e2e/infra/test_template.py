@@ -463,7 +463,11 @@ def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[st
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
     assert variables["CATALOG_IMAGES_BASE_URL"] == {
-        "Fn::Sub": f"https://${{{distribution}.DomainName}}"
+        "Fn::If": [
+            "HasImagesDomain",
+            {"Fn::Sub": "https://${ImagesDomainName}"},
+            {"Fn::Sub": f"https://${{{distribution}.DomainName}}"},
+        ]
     }
     assert variables["CATALOG_MAX_IMAGE_BYTES"] == {"Ref": "MaxImageBytes"}
 
@@ -842,6 +846,24 @@ def test_cdn_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
     assert rule["Assertions"][0]["Assert"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "CdnCertificateArn"}, ""]}]
     }
+
+
+def test_images_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["ImagesDomainName"]["Default"] == ""
+    _, distribution = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    condition, custom, default = config["ViewerCertificate"]["Fn::If"]
+    assert condition == "HasImagesDomain"
+    assert custom == {
+        "AcmCertificateArn": {"Ref": "ImagesCertificateArn"},
+        "SslSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
+    assert default == {"CloudFrontDefaultCertificate": True}
+    assert config["Aliases"]["Fn::If"][:2] == ["HasImagesDomain", [{"Ref": "ImagesDomainName"}]]
+    assert "ImagesDomainHasCertificate" in template["Rules"]
 
 
 def test_waf_is_optional_in_front_of_the_cdn_with_a_rate_rule_per_ip(
