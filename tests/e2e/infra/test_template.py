@@ -821,49 +821,44 @@ def test_cdn_never_caches_errors(resources: dict[str, Any]) -> None:
     assert all("ResponseCode" not in r for r in responses)
 
 
-def test_cdn_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
-    template: dict[str, Any], resources: dict[str, Any]
+def assert_custom_domain_with_tls_1_2(
+    template: dict[str, Any], distribution: dict[str, Any], prefix: str
 ) -> None:
-    assert template["Parameters"]["CdnDomainName"]["Default"] == ""
-    assert template["Conditions"]["HasCdnDomain"] == {
-        "Fn::And": [
-            {"Condition": "CdnEnabled"},
-            {"Fn::Not": [{"Fn::Equals": [{"Ref": "CdnDomainName"}, ""]}]},
-        ]
-    }
-    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    """`<prefix>DomainName` and its `<prefix>CertificateArn` (a rule: one needs the other)
+    name the distribution and serve it with TLS 1.2 or later; without, CloudFront's own."""
+    domain, certificate = f"{prefix}DomainName", f"{prefix}CertificateArn"
+    assert template["Parameters"][domain]["Default"] == ""
     config = distribution["Properties"]["DistributionConfig"]
     condition, custom, default = config["ViewerCertificate"]["Fn::If"]
-    assert condition == "HasCdnDomain"
+    assert condition == f"Has{prefix}Domain"
     assert custom == {
-        "AcmCertificateArn": {"Ref": "CdnCertificateArn"},
+        "AcmCertificateArn": {"Ref": certificate},
         "SslSupportMethod": "sni-only",
         "MinimumProtocolVersion": "TLSv1.2_2021",
     }
     assert default == {"CloudFrontDefaultCertificate": True}
-    assert config["Aliases"]["Fn::If"][:2] == ["HasCdnDomain", [{"Ref": "CdnDomainName"}]]
-    rule = template["Rules"]["CdnDomainHasCertificate"]
+    assert config["Aliases"]["Fn::If"][:2] == [condition, [{"Ref": domain}]]
+    rule = template["Rules"][f"{prefix}DomainHasCertificate"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": domain}, ""]}]}
     assert rule["Assertions"][0]["Assert"] == {
-        "Fn::Not": [{"Fn::Equals": [{"Ref": "CdnCertificateArn"}, ""]}]
+        "Fn::Not": [{"Fn::Equals": [{"Ref": certificate}, ""]}]
     }
+
+
+def test_cdn_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    assert_custom_domain_with_tls_1_2(template, distribution, "Cdn")
+    # Only with the CDN itself.
+    assert {"Condition": "CdnEnabled"} in template["Conditions"]["HasCdnDomain"]["Fn::And"]
 
 
 def test_images_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    assert template["Parameters"]["ImagesDomainName"]["Default"] == ""
     _, distribution = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
-    config = distribution["Properties"]["DistributionConfig"]
-    condition, custom, default = config["ViewerCertificate"]["Fn::If"]
-    assert condition == "HasImagesDomain"
-    assert custom == {
-        "AcmCertificateArn": {"Ref": "ImagesCertificateArn"},
-        "SslSupportMethod": "sni-only",
-        "MinimumProtocolVersion": "TLSv1.2_2021",
-    }
-    assert default == {"CloudFrontDefaultCertificate": True}
-    assert config["Aliases"]["Fn::If"][:2] == ["HasImagesDomain", [{"Ref": "ImagesDomainName"}]]
-    assert "ImagesDomainHasCertificate" in template["Rules"]
+    assert_custom_domain_with_tls_1_2(template, distribution, "Images")
 
 
 def test_waf_is_optional_in_front_of_the_cdn_with_a_rate_rule_per_ip(
