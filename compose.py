@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, cast
 from settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from mangum import Mangum
     from starlette.types import ASGIApp
 
@@ -47,3 +50,17 @@ def api(settings: Settings) -> Mangum:
     from mangum.types import ASGI
 
     return Mangum(cast(ASGI, app(settings)), lifespan="off")
+
+
+def sweeper(settings: Settings) -> Callable[[Any, Any], dict[str, int]]:
+    """The daily image sweep's Lambda handler (ImagesSweepFunction): the store bound, then
+    `resolvers.image_sweep.sweep` on each scheduled event."""
+    from resolvers.image_sweep import sweep
+
+    bind_store(settings)
+
+    def scheduled(event: Any = None, context: Any = None) -> dict[str, int]:
+        report = sweep()
+        return {"products": report.products, "deleted": report.deleted}
+
+    return scheduled

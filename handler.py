@@ -6,3 +6,5 @@ from settings import Settings
 SETTINGS = Settings.from_env()
 
 handler = compose.api(SETTINGS)
+# The daily sweep of image files no product points at (ImagesSweepFunction).
+sweep = compose.sweeper(SETTINGS)

@@ -125,3 +125,21 @@ def test_http_result_is_the_views_json_body() -> None:
     body = http_result(schema.execute_sync("{ nope }"))
     assert body["data"] is None
     assert body["errors"]
+
+
+def test_validate_document_is_what_strawberry_validates_with() -> None:
+    # schema/parsing.py validates through it: it must still take the schema, the
+    # document and the rules, and answer graphql-core's errors.
+    from graphql import parse
+    from graphql.validation import specified_rules
+
+    from schema.compat import core_schema, validate_document
+    from tests.client import DEFAULT_SETTINGS, schema_for
+
+    errors = validate_document(
+        core_schema(schema_for(DEFAULT_SETTINGS)), parse("{ noSuchField }"), tuple(specified_rules)
+    )
+
+    assert [error.message for error in errors] == [
+        "Cannot query field 'noSuchField' on type 'Query'."
+    ]

@@ -85,7 +85,9 @@ def load_template() -> dict[str, Any]:
 def transform_template(parameters: dict[str, str] | None = None) -> dict[str, Any]:
     """The template as CloudFormation runs it after the SAM transform."""
     template = load_template()
-    template["Resources"]["ApiFunction"]["Properties"]["CodeUri"] = UPLOADED_CODE
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = UPLOADED_CODE
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", REGION)
         return transform(
