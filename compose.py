@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any, cast
 from settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from mangum import Mangum
     from starlette.types import ASGIApp
 
@@ -93,5 +96,23 @@ def purger(settings: Settings) -> OnFirstCall:
         from events.purge import CdnPurger
 
         return CdnPurger(settings)
+
+    return OnFirstCall(build)
+
+
+def sweeper(settings: Settings) -> OnFirstCall:
+    """The daily image sweep's Lambda handler (ImagesSweepFunction): the store bound, then
+    `resolvers.image_sweep.sweep` on each scheduled event."""
+
+    def build() -> LambdaHandler:
+        from resolvers.image_sweep import sweep
+
+        bind_store(settings)
+
+        def scheduled(event: Any = None, context: Any = None) -> dict[str, int]:
+            report = sweep()
+            return {"products": report.products, "deleted": report.deleted}
+
+        return scheduled
 
     return OnFirstCall(build)

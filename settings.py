@@ -94,6 +94,7 @@ class Settings:
     max_tokens: int = 1000
     max_cost: int = 5000
     max_storage_calls: int = 120
+    max_storage_bytes: int = 16 * 1024 * 1024
     max_body_bytes: int = 128 * 1024
     introspection: bool = True
     field_suggestions: bool = False
@@ -145,6 +146,7 @@ class Settings:
             max_tokens=env.positive("CATALOG_MAX_TOKENS", cls.max_tokens),
             max_cost=env.positive("CATALOG_MAX_COST", cls.max_cost),
             max_storage_calls=env.positive("CATALOG_MAX_STORAGE_CALLS", cls.max_storage_calls),
+            max_storage_bytes=env.positive("CATALOG_MAX_STORAGE_BYTES", cls.max_storage_bytes),
             max_body_bytes=env.positive("CATALOG_MAX_BODY_BYTES", cls.max_body_bytes),
             introspection=env.flag("CATALOG_INTROSPECTION", cls.introspection),
             field_suggestions=env.flag("CATALOG_FIELD_SUGGESTIONS", cls.field_suggestions),

@@ -139,13 +139,15 @@ class LocalDynamoDB:
 
     @classmethod
     def start_moto(cls, port: int | None = None) -> LocalDynamoDB:
-        """moto's DynamoDB server in this process: in memory, no Java needed."""
-        from moto.server import ThreadedMotoServer
+        """moto's DynamoDB server in this process: in memory, no Java needed, answering
+        only its own Host and no browser (cli/moto_guard.py)."""
+        from cli.moto_guard import GuardedMotoServer
 
         # Its web server would log every request to stderr.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         port = port or free_port()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        # Only this process talks to it: its own Host, and no browser page at all.
+        server = GuardedMotoServer(port)
         server.start()
         local = cls(f"http://127.0.0.1:{port}", "moto", _server=server)
         wait_until_serving(local.endpoint_url, None, timeout=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,12 +77,14 @@ class LocalS3:
     _saving: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def start(cls) -> LocalS3:
-        from moto.server import ThreadedMotoServer
+    def start(cls, origins: Iterable[str] = ()) -> LocalS3:
+        """Started, answering only its own Host, and browser pages of `origins` alone
+        (the dev server's: an admin page POSTs the upload form to it)."""
+        from cli.moto_guard import GuardedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         port = free_port()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server = GuardedMotoServer(port, origins)
         server.start()
         local = cls(f"http://127.0.0.1:{port}", server)
         wait_until_serving(local.endpoint_url, None, timeout=30)

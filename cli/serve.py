@@ -56,7 +56,7 @@ def serve(host: str, port: int) -> int:
             # not beside moto's in-memory rows, nor beside another DynamoDB's.
             kept = storage is not None and storage.kind == "dynamodb-local"
             images_dir = IMAGES_DIR if kept else None
-            images = _start_images(images_dir)
+            images = _start_images(images_dir, _origins(host, listener.getsockname()[1]))
         port = listener.getsockname()[1]
         app, graphiql = _prepare_app(host, port, images, images_dir)
         config = uvicorn.Config(app, lifespan="off", timeout_graceful_shutdown=5)
@@ -169,9 +169,16 @@ def _use_storage(storage: LocalDynamoDB) -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
-def _start_images(data_dir: Path | None) -> LocalS3:
+def _origins(host: str, port: int) -> set[str]:
+    """The origins of this server's pages: the only ones the local S3 lets a browser use."""
+    from cli.gateway import served_hosts
+
+    return {f"http://{served}" for served in served_hosts(host, port)}
+
+
+def _start_images(data_dir: Path | None, origins: set[str]) -> LocalS3:
     """moto's S3 with the images bucket, filled from `data_dir`; the environment pointed at it."""
-    images = LocalS3.start()
+    images = LocalS3.start(origins)
     os.environ["AWS_ENDPOINT_URL_S3"] = images.endpoint_url
     os.environ["CATALOG_IMAGES_BUCKET"] = BUCKET
     os.environ["CATALOG_IMAGES_BASE_URL"] = base_url(images.endpoint_url)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botocore.config import Config
@@ -108,10 +110,11 @@ def presigned_post(
 
 @dataclass(frozen=True)
 class Head:
-    """The first bytes of an object, and its whole size."""
+    """The first bytes of an object, its whole size, and the ETag of the version read."""
 
     data: bytes
     size: int
+    etag: str = ""
 
 
 def read_head(key: str, length: int) -> Head | None:
@@ -125,30 +128,44 @@ def read_head(key: str, length: int) -> Head | None:
             return Head(b"", 0)
         raise
     with response["Body"] as body:
-        data = body.read()
+        data = body.read(length)
     content_range = response.get("ContentRange") or ""
     total = content_range.rpartition("/")[2]
-    return Head(data, int(total) if total.isdigit() else len(data))
+    size = int(total) if total.isdigit() else len(data)
+    return Head(data, size, str(response.get("ETag") or ""))
 
 
-def read_range(key: str, start: int, end: int) -> bytes:
-    """Bytes `start` to `end` (inclusive) of an object."""
-    response = client().get_object(Bucket=bucket(), Key=key, Range=f"bytes={start}-{end}")
+def read_range(key: str, start: int, end: int, etag: str) -> bytes:
+    """Bytes `start` to `end` (inclusive) of the version of an object whose ETag is `etag`.
+
+    S3 answers 412 PreconditionFailed when the object was replaced since.
+    """
+    response = client().get_object(
+        Bucket=bucket(), Key=key, Range=f"bytes={start}-{end}", IfMatch=etag
+    )
     with response["Body"] as body:
-        data: bytes = body.read()
+        data: bytes = body.read(end - start + 1)
     return data
 
 
-def publish(source: str, destination: str, content_type: str) -> None:
-    """Copy a checked upload to its public key, with the type and caching it is served with."""
-    client().copy_object(
+def publish(source: str, destination: str, content_type: str, etag: str) -> str:
+    """Copy the version `etag` of a checked upload to its public key, with the type and
+    caching it is served with; the copy's ETag.
+
+    S3 refuses the copy (412) when the upload was replaced since it was checked. The
+    caller compares the copy's ETag too, for stores that ignore the condition (moto): a
+    single-part object's ETag under SSE-S3 is the MD5 of its bytes, the copy's included.
+    """
+    response = client().copy_object(
         Bucket=bucket(),
         Key=destination,
         CopySource={"Bucket": bucket(), "Key": source},
+        CopySourceIfMatch=etag,
         MetadataDirective="REPLACE",
         ContentType=content_type,
         CacheControl=IMMUTABLE,
     )
+    return str((response.get("CopyObjectResult") or {}).get("ETag") or "")
 
 
 def delete(key: str) -> None:
@@ -165,6 +182,22 @@ def delete_prefix(prefix: str) -> int:
             client().delete_objects(Bucket=bucket(), Delete={"Objects": keys, "Quiet": True})
             deleted += len(keys)
     return deleted
+
+
+def list_prefix(prefix: str) -> Iterator[tuple[str, datetime]]:
+    """Every key under `prefix`, with when it was last written."""
+    pages = client().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+    for page in pages:
+        for item in page.get("Contents", []):
+            yield item["Key"], item["LastModified"]
+
+
+def delete_keys(keys: list[str]) -> int:
+    """Delete `keys`, 1,000 to a call; how many."""
+    for start in range(0, len(keys), 1000):
+        chunk = [{"Key": key} for key in keys[start : start + 1000]]
+        client().delete_objects(Bucket=bucket(), Delete={"Objects": chunk, "Quiet": True})
+    return len(keys)
 
 
 def _code(error: ClientError) -> str:

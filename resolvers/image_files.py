@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,12 +25,14 @@ TAIL_BYTES = len(PNG_END)
 # bomb for every client and thumbnailer that opens it.
 MAX_SIDE = 10_000
 MAX_PIXELS = 40_000_000
-# How much of a file is read at a time: PNG and WebP give their size in the first
-# 30 bytes; a JPEG's frame header follows its metadata segments (EXIF, ICC), which
-# usually fit in the first block.
+# How much of a file is read: PNG and WebP give their size in the first 30 bytes; a
+# JPEG's frame header follows its metadata segments (EXIF, ICC), which usually fit in
+# the first block. When they do not, one more read fetches the first PREFIX_BYTES,
+# which imagesize then parses in memory: a check makes at most three ranged GETs
+# (the first block, the last bytes, the prefix) whatever the file holds.
 BLOCK_BYTES = 64 * 1024
-# What one later read fetches: a segment header is 4 bytes, a frame header 10.
-FETCH_BYTES = 4 * 1024
+PREFIX_BYTES = 1024 * 1024
+MAX_READS = 3
 
 
 def sniff(head: bytes) -> str | None:
@@ -56,53 +57,27 @@ def is_whole(content_type: str, head: bytes, tail: bytes, size: int) -> bool:
     return riff_length + 8 in (size, size - 1)
 
 
-class RangeReader(io.RawIOBase):
-    """A file read on demand from `fetch(start, end)`, given its first bytes: what imagesize reads.
+@dataclass(frozen=True)
+class StagedFile:
+    """An uploaded file as the checks see it: its size, its first bytes, and `fetch(start,
+    end)` for bytes start..end (inclusive) of that same version of it.
 
-    imagesize hops from one JPEG segment to the next: each hop past the bytes in hand
-    fetches FETCH_BYTES from where it lands, never the segments in between.
+    `fetch` raises what storage raises: a fault is never mistaken for a bad file.
     """
 
-    def __init__(self, head: bytes, size: int, fetch: Callable[[int, int], bytes]) -> None:
-        super().__init__()
-        self.size = size
-        self.fetch = fetch
-        self.pieces: list[tuple[int, bytes]] = [(0, head)]
-        self.position = 0
+    size: int
+    head: bytes
+    fetch: Callable[[int, int], bytes]
 
-    def readable(self) -> bool:
-        return True
 
-    def seekable(self) -> bool:
-        return True
+def dimensions(data: bytes) -> tuple[int, int]:
+    """Width and height as imagesize reads them from bytes in memory; -1, -1 if it cannot."""
+    # Imported on first use: imagesize imports urllib.request and xml.etree, 30 ms
+    # of every cold start otherwise, for the one mutation that needs it.
+    import imagesize
 
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.position, os.SEEK_END: self.size}[whence]
-        self.position = max(0, base + offset)
-        return self.position
-
-    def tell(self) -> int:
-        return self.position
-
-    def read(self, size: int = -1) -> bytes:
-        end = self.size if size < 0 else min(self.size, self.position + size)
-        chunks = []
-        while self.position < end:
-            piece = self._piece_at(self.position, end)
-            if not piece:
-                break
-            chunks.append(piece)
-            self.position += len(piece)
-        return b"".join(chunks)
-
-    def _piece_at(self, position: int, end: int) -> bytes:
-        for start, data in self.pieces:
-            if start <= position < start + len(data):
-                return data[position - start : end - start]
-        last = min(self.size, position + max(end - position, FETCH_BYTES)) - 1
-        data = self.fetch(position, last)
-        self.pieces.append((position, data))
-        return data[: end - position]
+    width, height = imagesize.get(io.BytesIO(data))
+    return int(width), int(height)
 
 
 @dataclass(frozen=True)
@@ -119,14 +94,9 @@ class CheckedImage:
         return EXTENSIONS[self.content_type]
 
 
-def check(
-    declared_type: str,
-    declared_length: int,
-    limit: int,
-    reader: RangeReader,
-) -> CheckedImage:
-    """The upload read through `reader`, or BAD_USER_INPUT saying why it is refused."""
-    size = reader.size
+def check(declared_type: str, declared_length: int, limit: int, staged: StagedFile) -> CheckedImage:
+    """The upload, or BAD_USER_INPUT saying why it is refused; at most MAX_READS reads."""
+    size = staged.size
     if size == 0:
         raise BadUserInput("The uploaded file is empty.")
     if size > declared_length:
@@ -136,22 +106,24 @@ def check(
         )
     if size > limit:
         raise BadUserInput(f"The uploaded file has {size} bytes, over the limit of {limit}.")
-    head = reader.read(BLOCK_BYTES)
+    head = staged.head[:BLOCK_BYTES]
     actual = sniff(head)
     if actual is None:
         raise BadUserInput("The uploaded file is not a PNG, JPEG or WebP image.")
     if actual != declared_type:
         raise BadUserInput(f"The uploaded file is {actual}, not the declared {declared_type}.")
-    reader.seek(max(0, size - TAIL_BYTES))
-    if not is_whole(actual, head, reader.read(TAIL_BYTES), size):
+    whole = len(head) >= size
+    tail = head[-TAIL_BYTES:] if whole else staged.fetch(max(0, size - TAIL_BYTES), size - 1)
+    if not is_whole(actual, head, tail, size):
         raise BadUserInput(f"The uploaded file is cut short: not a whole {actual} file.")
-    # Imported on first use: imagesize imports urllib.request and xml.etree, 30 ms
-    # of every cold start otherwise, for the one mutation that needs it.
-    import imagesize
-
-    width, height = imagesize.get(reader)
+    width, height = dimensions(head)
+    if (width < 1 or height < 1) and not whole:
+        width, height = dimensions(staged.fetch(0, min(size, PREFIX_BYTES) - 1))
     if width < 1 or height < 1:
-        raise BadUserInput(f"The uploaded {actual} file's width and height cannot be read.")
+        raise BadUserInput(
+            f"The uploaded {actual} file's width and height cannot be read "
+            f"within its first {PREFIX_BYTES // 1024} KiB."
+        )
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise BadUserInput(
             f"The uploaded image is {width}x{height} pixels; at most {MAX_SIDE} a side "

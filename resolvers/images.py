@@ -15,11 +15,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from ulid import ULID
 
-from errors import BadUserInput, NotFound, ServiceUnavailable
+from errors import BadUserInput, Conflict, NotFound, ServiceUnavailable
 from models import Product
 from models import images as store
 from resolvers import validation
-from resolvers.image_files import BLOCK_BYTES, EXTENSIONS, CheckedImage, RangeReader, check
+from resolvers.image_files import BLOCK_BYTES, EXTENSIONS, CheckedImage, StagedFile, check
 from store.budget import hook_deadline
 from store.entities import check_writable, require, require_live, update_live, with_retries
 from store.errors import Raced
@@ -35,10 +35,17 @@ UPLOAD_SECONDS = 15 * 60
 UPLOAD_ID = re.compile(
     r"(?P<ulid>[0-9A-HJKMNP-TV-Z]{26})-(?P<kind>png|jpeg|webp)-(?P<length>[1-9][0-9]{0,9})"
 )
+# S3's answer to a read or copy conditioned on an ETag the object no longer has.
+PRECONDITION_FAILED = "PreconditionFailed"
+REPLACED = (
+    "The upload was replaced while it was being checked; nothing was published. "
+    "Attach it again to check what it holds now."
+)
 NOT_CONFIGURED = (
     "Product images are not configured on this deployment (CATALOG_IMAGES_BUCKET is unset)."
 )
 UNAVAILABLE_STATUS = 500
+PRECONDITION_STATUS = 412
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,9 @@ def create_upload(product_id: str, content_type: str, content_length: int) -> Up
 def attach_image(product_id: str, upload_id: str, expected_version: int | None) -> Product:
     """Check the uploaded file, publish it, and make it the product's image in one write.
 
+    Every read and the copy are pinned to the ETag of the version first read, so what is
+    published is what was checked: an upload replaced meanwhile is CONFLICT, and kept.
+    A storage fault is SERVICE_UNAVAILABLE, and the upload is kept for a retry.
     A file that fails a check is deleted; a file published for a write that then
     fails is deleted again, so nothing unattached is ever public. The previous
     image is deleted once the write has landed.
@@ -87,9 +97,9 @@ def attach_image(product_id: str, upload_id: str, expected_version: int | None) 
     source = store.upload_key(product_id, upload_id)
     with s3_errors():
         _hook_deadline()
-        image = _checked(source, f"image/{match['kind']}", int(match["length"]))
+        image, etag = _checked(source, f"image/{match['kind']}", int(match["length"]))
         public = store.image_key(product_id, f"{ULID()}.{image.extension}")
-        store.publish(source, public, image.content_type)
+        _publish(source, public, image.content_type, etag)
     try:
         product, previous = _set_image(current, public, image, expected_version)
     except BaseException:
@@ -111,13 +121,19 @@ def delete_product_files(product_id: str) -> None:
             for prefix in (store.IMAGES_PREFIX, store.UPLOADS_PREFIX):
                 store.delete_prefix(f"{prefix}{product_id}/")
     except (ServiceUnavailable, ClientError):
-        # The product is gone already; its files are orphans a retry cannot reach.
-        logger.warning("images of deleted product %s not deleted", product_id, exc_info=True)
+        # The product is gone already: the scheduled sweep (resolvers/image_sweep.py)
+        # deletes its files within a day.
+        logger.warning(
+            "images of deleted product %s not deleted; the daily sweep will",
+            product_id,
+            exc_info=True,
+        )
 
 
 @contextmanager
 def s3_errors() -> Iterator[None]:
-    """Turn S3 throttling, 5xx and unreachability into SERVICE_UNAVAILABLE."""
+    """Turn S3 throttling, 5xx and unreachability into SERVICE_UNAVAILABLE, and a read or
+    copy of an upload replaced since it was first read into CONFLICT."""
     try:
         yield
     except BotoCoreError as error:
@@ -128,6 +144,8 @@ def s3_errors() -> Iterator[None]:
         response: dict[str, Any] = dict(error.response)
         status = int((response.get("ResponseMetadata") or {}).get("HTTPStatusCode", 0))
         code = (response.get("Error") or {}).get("Code")
+        if code == PRECONDITION_FAILED or status == PRECONDITION_STATUS:
+            raise Conflict(REPLACED) from error
         if status >= UNAVAILABLE_STATUS or code in ("SlowDown", "Throttling"):
             raise ServiceUnavailable(
                 "The image store is busy or unreachable; try again shortly."
@@ -157,19 +175,28 @@ def _writable(product_id: str, expected_version: int | None) -> Product:
     return current
 
 
-def _checked(source: str, declared_type: str, declared_length: int) -> CheckedImage:
-    """The staged file's checks; a file that fails them is deleted."""
+def _checked(source: str, declared_type: str, declared_length: int) -> tuple[CheckedImage, str]:
+    """The staged file's checks, and the ETag of the version checked; a file that fails
+    them is deleted (a storage fault or a replaced upload leaves it for a retry)."""
     head = store.read_head(source, BLOCK_BYTES)
     if head is None:
         raise NotFound("No such upload for this product: it was never made, or has expired.")
-    reader = RangeReader(
-        head.data, head.size, lambda start, end: store.read_range(source, start, end)
+    staged = StagedFile(
+        head.size, head.data, lambda start, end: store.read_range(source, start, end, head.etag)
     )
     try:
-        return check(declared_type, declared_length, store.config().max_bytes, reader)
+        return check(declared_type, declared_length, store.config().max_bytes, staged), head.etag
     except BadUserInput:
         store.delete(source)
         raise
+
+
+def _publish(source: str, public: str, content_type: str, etag: str) -> None:
+    """Copy the checked version to `public`; CONFLICT, with no copy left, if it changed."""
+    copied = store.publish(source, public, content_type, etag)
+    if not etag or copied != etag:
+        _forget(public)
+        raise Conflict(REPLACED)
 
 
 def _set_image(

@@ -14,6 +14,10 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
+# Strawberry's validation step (its rules plus the ones it adds), undocumented: what its
+# own ValidationCache calls, and schema/parsing.py's byte-bounded one in its place.
+from strawberry.schema.schema import validate_document
+
 if TYPE_CHECKING:
     from graphql import GraphQLSchema
     from strawberry.types.execution import ExecutionResult
@@ -25,6 +29,7 @@ __all__ = [
     "core_schema",
     "data_fields",
     "http_result",
+    "validate_document",
 ]
 
 # What `Schema.execute` raises, before any resolver runs, for a request Strawberry's

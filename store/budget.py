@@ -1,4 +1,5 @@
-"""The request's DynamoDB budget (a deadline and a call cap) and the stats it publishes.
+"""The request's DynamoDB budget (a deadline, a call cap and a bound on the bytes read)
+and the stats it publishes.
 
 Every layer above the store reads what a request did from `current()`; none hooks
 botocore itself. The hooks find the request's budget in a context variable: each
@@ -34,12 +35,22 @@ class CallsExhausted(BotoCoreError):
     fmt = "The request has made its maximum of {limit} DynamoDB calls."
 
 
+class BytesExhausted(BotoCoreError):
+    """The request has read as many bytes from DynamoDB as one request may."""
+
+    fmt = "The request has read more than its maximum of {limit} bytes from DynamoDB."
+
+
 @dataclass
 class RequestStats:
     """What one request may still spend on DynamoDB, and what it has spent."""
 
     limit: int
     deadline: float
+    # The bytes of DynamoDB answers the request may read: the call cap bounds how many
+    # calls it makes, not what they bring back (a Query answers up to 1 MB, so 120
+    # calls could read 120 MB of 20 KB descriptions). None: unbounded (the CLI).
+    max_bytes: int | None = None
     # Calls started, counted before botocore's retries: a throttled call is one call,
     # as the static estimate counts it (schema/limits.py).
     made: int = 0
@@ -47,22 +58,33 @@ class RequestStats:
     operations: Counter[str] = field(default_factory=Counter)
     consumed_capacity: float = 0.0
     items_read: int = 0
+    # The bodies of the answers, in bytes, as they came over the wire.
+    bytes_read: int = 0
+
+    @property
+    def bytes_spent(self) -> bool:
+        return self.max_bytes is not None and self.bytes_read > self.max_bytes
 
 
 _current: ContextVar[RequestStats | None] = ContextVar("catalog_store_request", default=None)
 
 
-def start_request(limit: int, budget: float = REQUEST_BUDGET_SECONDS) -> RequestStats:
-    """Give the current request `limit` DynamoDB calls, started within `budget` seconds.
+def start_request(
+    limit: int, max_bytes: int | None = None, budget: float = REQUEST_BUDGET_SECONDS
+) -> RequestStats:
+    """Give the current request `limit` DynamoDB calls, started within `budget` seconds,
+    and answers of at most `max_bytes` bytes in all.
 
     Every HTTP attempt botocore makes, retries included, checks the deadline first, so
     a request with many storage calls fails within a bound when DynamoDB is down.
+    The answer that takes the request past `max_bytes` is refused as it lands, and no
+    call is started after it.
     The hooks are registered on the first request (each registration is checked once
     per emitter, cheaply), so importing the app makes no connection to snapshot.
     """
     for event, handler, unique_id in DYNAMODB_HOOKS:
         compat.hook_models(MODELS, event, handler, unique_id)
-    stats = RequestStats(limit=limit, deadline=time.monotonic() + budget)
+    stats = RequestStats(limit=limit, deadline=time.monotonic() + budget, max_bytes=max_bytes)
     _current.set(stats)
     return stats
 
@@ -89,19 +111,31 @@ def count_call(**_: Any) -> None:
     stats = _current.get()
     if stats is None:
         return
+    # Raised before the request is built: nothing is sent, and botocore gives up.
+    if stats.bytes_spent:
+        raise BytesExhausted(limit=stats.max_bytes)
     if stats.made >= stats.limit:
-        # Raised before the request is built: nothing is sent, and botocore gives up.
         raise CallsExhausted(limit=stats.limit)
     stats.made += 1
 
 
 def note_answer(**kwargs: Any) -> None:
-    """botocore's `after-call`: `model` is the operation, `parsed` its response."""
+    """botocore's `after-call`: `model` is the operation, `parsed` its response, and
+    `http_response` what came over the wire (once per API call, after its retries)."""
     stats = _current.get()
     if stats is None:
         return
-    parsed = kwargs["parsed"]
     stats.operations[kwargs["model"].name] += 1
+    _note_items(stats, kwargs["parsed"])
+    http_response = kwargs.get("http_response")
+    if http_response is not None:
+        stats.bytes_read += len(http_response.content or b"")
+    if stats.bytes_spent:
+        # Refuses the answer that went past the bound; PynamoDB wraps the error.
+        raise BytesExhausted(limit=stats.max_bytes)
+
+
+def _note_items(stats: RequestStats, parsed: dict[str, Any]) -> None:
     capacity = parsed.get("ConsumedCapacity")
     for entry in capacity if isinstance(capacity, list) else [capacity]:
         if isinstance(entry, dict):

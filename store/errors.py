@@ -10,7 +10,7 @@ from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
 
 from errors import BadUserInput, ServiceUnavailable
-from store.budget import CallsExhausted
+from store.budget import BytesExhausted, CallsExhausted
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 UNAVAILABLE_CODES = frozenset(
@@ -76,10 +76,15 @@ def is_index_pending(error: PynamoDBException) -> bool:
 @contextmanager
 def translated_errors() -> Iterator[None]:
     """Turn DynamoDB throttling, unreachability and pending indexes into
-    SERVICE_UNAVAILABLE, and a request past its DynamoDB calls into BAD_USER_INPUT."""
+    SERVICE_UNAVAILABLE, and a request past its DynamoDB calls or bytes into BAD_USER_INPUT."""
     try:
         yield
     except PynamoDBException as error:
+        if isinstance(error.cause, BytesExhausted):
+            raise BadUserInput(
+                f"This request reads more than the at most {error.cause.kwargs['limit']} "
+                "bytes of storage one request may read; ask for fewer or smaller pages."
+            ) from error
         if isinstance(error.cause, CallsExhausted):
             raise BadUserInput(
                 f"This request needs more than the at most {error.cause.kwargs['limit']} "

@@ -24,6 +24,7 @@ from settings import Settings
 from store.budget import start_request
 from web import observability
 from web.identity import request_context
+from web.memory import return_large_blocks
 from web.negotiation import JSON, accepts_gzip, answer_type
 from web.persisted import PersistedDocuments, Resolved
 from web.request import (
@@ -97,8 +98,8 @@ class CatalogApp:
         if not public:
             # Admin answers can hold unpublished (deleted) items: no cache may keep them.
             send = no_store(send)
-        # Every request gets its own DynamoDB budget (store/budget.py).
-        start_request(self.settings.max_storage_calls)
+        # Every request gets its own DynamoDB budget (store/budget.py): calls and bytes.
+        start_request(self.settings.max_storage_calls, self.settings.max_storage_bytes)
         headers = Headers.of(scope)
         method = scope["method"]
         request = await self._read(scope, receive, send, headers)
@@ -252,4 +253,5 @@ def create_app(
     graphql_schema: CatalogSchema, settings: Settings, graphql_ide_page: str | None = None
 ) -> ASGIApp:
     """The app over `graphql_schema`; `graphql_ide_page` replaces GraphiQL's page."""
+    return_large_blocks()
     return CatalogApp(graphql_schema, settings, graphql_ide_page)

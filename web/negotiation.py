@@ -10,14 +10,40 @@ client; `*/*` and `application/*` get `application/json` too, as the spec's audi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 _WILDCARDS = ("*/*", "application/*")
+# Only headers this short are cached: 160 of them hold well under
+# schema.caches.NEGOTIATION_CACHE_BYTES, whatever clients send.
+MAX_CACHED_HEADER = 512
+T = TypeVar("T")
 
 
-@lru_cache(maxsize=128)
+def _short_headers_cached(
+    maxsize: int,
+) -> Callable[[Callable[[str | None], T]], Callable[[str | None], T]]:
+    """`lru_cache` for the headers of at most MAX_CACHED_HEADER characters, and no cache
+    for longer ones, so a client sending long headers cannot fill memory with them."""
+
+    def decorate(function: Callable[[str | None], T]) -> Callable[[str | None], T]:
+        cached = lru_cache(maxsize=maxsize)(function)
+
+        def lookup(header: str | None) -> T:
+            if header is not None and len(header) > MAX_CACHED_HEADER:
+                return function(header)
+            return cached(header)
+
+        lookup.__doc__ = function.__doc__
+        return lookup
+
+    return decorate
+
+
+@_short_headers_cached(maxsize=128)
 def answer_type(accept: str | None) -> str | None:
     """The media type to answer a request with this Accept header; None if none fits (406).
 
@@ -56,7 +82,7 @@ def _quality(parameters: str) -> float:
     return 1.0
 
 
-@lru_cache(maxsize=32)
+@_short_headers_cached(maxsize=32)
 def accepts_gzip(accept_encoding: str | None) -> bool:
     """Whether an Accept-Encoding header lets the answer be gzip-encoded."""
     if not accept_encoding:

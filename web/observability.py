@@ -38,6 +38,19 @@ _SERVER_SIDE_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
 # dozen operations; 50 leaves room for more without letting a client mint thousands.
 MAX_OPERATION_DIMENSIONS = 50
 _MAX_DIMENSION_LENGTH = 64
+# Every log line is bounded, and so is what one request can log, whatever it sends:
+# CloudWatch bills each byte, and a line of 125,000 characters hides the others.
+MAX_LOG_LINE_BYTES = 8 * 1024
+MAX_REQUEST_LOG_BYTES = 16 * 1024
+# The warnings and errors of one request (their message, traceback included, each cut
+# to MAX_MESSAGE_BYTES) share MAX_WARNING_BYTES; the rest of a request's 16 KiB is its
+# own line (about 3 KiB at most) and its EMF documents (under 0.5 KiB each).
+MAX_MESSAGE_BYTES = 6 * 1024
+MAX_WARNING_BYTES = 8 * 1024
+# The loggers a request can make write: ours, and the libraries' on the request's path.
+BOUNDED_LOGGERS = ("catalog", "mangum", "mangum.http", "mangum.lifespan", "strawberry.execution")
+# A client can send errors by the hundred; the line keeps the first codes.
+MAX_LOGGED_ERROR_CODES = 20
 
 
 class _StdoutHandler(logging.Handler):
@@ -85,6 +98,7 @@ class Observed:
         self.metrics = Metrics(namespace=settings.metrics_namespace, service=settings.service_name)
         self.tracer = _tracer(settings) if settings.tracing else None
         self.untrusted_dimension = OperationDimensions(MAX_OPERATION_DIMENSIONS)
+        bound_logs()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,6 +108,7 @@ class Observed:
         route = "admin" if scope["path"] == ADMIN_PATH else "public"
         record = RequestRecord(route=route)
         token = _current.set(record)
+        budget_token = _log_budget.set(LogBudget(MAX_WARNING_BYTES))
         operation_token = current_operation.set(record.operation)
         response: dict[str, Any] = {"status": 500, "body": b""}
 
@@ -116,6 +131,7 @@ class Observed:
                 record.dynamodb_calls = stats.operations
                 record.consumed_capacity = stats.consumed_capacity
             _current.reset(token)
+            _log_budget.reset(budget_token)
             current_operation.reset(operation_token)
             if not record.operation.error_codes and response["status"] >= 400:
                 record.operation.error_codes = _codes_in(response["body"])
@@ -148,7 +164,7 @@ class Observed:
             "dynamodb_calls": sum(record.dynamodb_calls.values()),
             "dynamodb_operations": dict(record.dynamodb_calls),
             "consumed_capacity_units": record.consumed_capacity,
-            "error_codes": operation.error_codes,
+            "error_codes": operation.error_codes[:MAX_LOGGED_ERROR_CODES],
         }
         if record.route == "admin":
             identity = identity_from_event(event)
@@ -256,6 +272,75 @@ def _codes_in(body: bytes) -> list[str]:
         return [str(error["extensions"]["code"]) for error in errors]
     except (ValueError, AttributeError, KeyError, TypeError):
         return []
+
+
+# Bounded logs: every line the request's loggers write is cut, and a request's
+# warnings and errors stop at their budget, with one line saying so.
+
+
+@dataclass
+class LogBudget:
+    """The bytes of warnings and errors the current request may still log."""
+
+    remaining: int
+    exhausted: bool = False
+
+
+_log_budget: ContextVar[LogBudget | None] = ContextVar("catalog_log_budget", default=None)
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` within `limit` UTF-8 bytes, marked where it was cut."""
+    encoded = text.encode("utf-8", "replace")
+    if len(encoded) <= limit:
+        return text
+    kept = encoded[: max(0, limit - 40)].decode("utf-8", "ignore")
+    return f"{kept}… [cut {len(encoded) - len(kept.encode())} bytes]"
+
+
+class BoundedLog(logging.Filter):
+    """Cuts a record's message and traceback to MAX_MESSAGE_BYTES together, and drops
+    what a request logs past its budget (after one line saying so).
+
+    The traceback is formatted here into `exc_text`, which logging's formatters print
+    instead of formatting `exc_info` again; `exc_info` stays for handlers that read it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = cut(record.getMessage(), MAX_MESSAGE_BYTES // 2)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        left = MAX_MESSAGE_BYTES - len(message.encode("utf-8", "replace"))
+        if record.exc_text:
+            record.exc_text = cut(record.exc_text, left // 2 if record.stack_info else left)
+            left -= len(record.exc_text.encode("utf-8", "replace"))
+        if record.stack_info:
+            record.stack_info = cut(record.stack_info, left)
+        record.msg, record.args = message, None
+        allowance = _log_budget.get()
+        if allowance is None:
+            return True
+        size = sum(
+            len(part.encode("utf-8", "replace"))
+            for part in (message, record.exc_text or "", record.stack_info or "")
+        )
+        if allowance.exhausted:
+            return False
+        if size > allowance.remaining:
+            allowance.exhausted = True
+            record.msg = "further warnings and errors of this request are not logged"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            return True
+        allowance.remaining -= size
+        return True
+
+
+def bound_logs() -> None:
+    """Install BoundedLog on the loggers a request can make write, once."""
+    for name in BOUNDED_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(existing, BoundedLog) for existing in target.filters):
+            target.addFilter(BoundedLog())
 
 
 # X-Ray: one subsegment per GraphQL operation, one per DynamoDB call (the X-Ray SDK's

@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from graphql import OperationDefinitionNode, parse
 
+from schema.caches import APQ_CACHE_BYTES, BoundedCache, text_bytes
 from settings import Settings
 from web.request import PERSISTED_QUERY, GraphQLRequest
 from web.responses import CodedError
@@ -43,27 +43,27 @@ def sha256(text: str) -> str:
 
 
 class AutomaticPersistedQueries:
-    """The documents clients registered by hash, the least recently used dropped past `capacity`.
+    """The documents clients registered by hash, the least recently used dropped past
+    `capacity` documents or `max_bytes` bytes of text (counted as CPython holds it).
 
     Per container and in memory: a new container starts empty and each client
     registers again on its first miss, one extra round trip.
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, max_bytes: int = APQ_CACHE_BYTES) -> None:
         self.capacity = capacity
-        self._documents: OrderedDict[str, str] = OrderedDict()
+        self._documents: BoundedCache[str, str] = BoundedCache(capacity, max_bytes)
 
     def get(self, digest: str) -> str | None:
-        text = self._documents.get(digest)
-        if text is not None:
-            self._documents.move_to_end(digest)
-        return text
+        return self._documents.get(digest)
 
     def put(self, digest: str, text: str) -> None:
-        self._documents[digest] = text
-        self._documents.move_to_end(digest)
-        while len(self._documents) > self.capacity:
-            self._documents.popitem(last=False)
+        self._documents.put(digest, text, text_bytes(digest) + text_bytes(text))
+
+    @property
+    def bytes(self) -> int:
+        """What the stored documents cost, in bytes."""
+        return self._documents.bytes
 
 
 @dataclass(frozen=True)

@@ -366,9 +366,10 @@ def test_attach_product_image_to_a_product_deleted_meanwhile_publishes_nothing(
     upload_id = upload(api, product["id"], JPEG, "image/jpeg")
     publish = models.images.publish
 
-    def publish_then_delete(source: str, destination: str, content_type: str) -> None:
-        publish(source, destination, content_type)
+    def publish_then_delete(source: str, destination: str, content_type: str, etag: str) -> str:
+        copied = publish(source, destination, content_type, etag)
         products.delete_product(product["id"], hard=False, expected_version=None)
+        return copied
 
     monkeypatch.setattr(models.images, "publish", publish_then_delete)
     # WHEN it is attached

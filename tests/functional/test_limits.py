@@ -381,6 +381,7 @@ def test_defaults_are_the_ones_the_docs_document(monkeypatch: pytest.MonkeyPatch
         "CATALOG_MAX_TOKENS",
         "CATALOG_MAX_COST",
         "CATALOG_MAX_STORAGE_CALLS",
+        "CATALOG_MAX_STORAGE_BYTES",
         "CATALOG_MAX_BODY_BYTES",
         "CATALOG_INTROSPECTION",
         "CATALOG_FIELD_SUGGESTIONS",
@@ -577,3 +578,38 @@ def test_cost_extension_is_absent_where_no_document_was_measured(
 
     assert response.codes == ["GRAPHQL_PARSE_FAILED"]
     assert "cost" not in (response.body.get("extensions") or {})
+
+
+@ON_MOTO
+def test_bytes_read_are_stopped_at_the_limit_while_running(dynamodb_calls: CallRecorder) -> None:
+    # GIVEN 12 products with 20 KB descriptions (finding 8), and a container whose bound on
+    # the bytes a request reads from DynamoDB is 100 KB
+    from tests.catalog import create_product
+
+    admin = ApiClient("http-v2")
+    for number in range(12):
+        create_product(admin, name=f"P{number:02}", description="\U0001f600" * 5000)
+    bounded = CLIENT.with_settings(max_storage_bytes=100 * 1024)
+
+    # WHEN one request reads them all, twice, in price order
+    pages = " ".join(
+        f"p{i}: products(first: 100, sortKey: PRICE) {{ edges {{ node {{ id description }} }} }}"
+        for i in range(2)
+    )
+    dynamodb_calls.reset()
+    response = bounded.public(f"{{ {pages} }}")
+
+    # THEN the first page, which passes the bound, is refused, and no call is made after it
+    assert response.status == 200
+    assert response.codes == ["BAD_USER_INPUT"]
+    assert "bytes of storage" in response.errors[0]["message"]
+    assert response.data is None or all(value is None for value in response.data.values())
+    # (the first alias reads the in-stock and out-of-stock partitions; the second, nothing)
+    assert dynamodb_calls.calls == ["Query", "Query"]
+
+
+@ON_MOTO
+def test_bytes_read_within_the_limit_are_answered(dynamodb_calls: CallRecorder) -> None:
+    response = send(dynamodb_calls, SORTED_PAGE_OF_100)
+
+    assert_answered(response)

@@ -138,3 +138,21 @@ def test_data_fields_are_the_schema_types_fields_without_relations() -> None:
         assert {graphql for _, graphql in fields} == public_schema_fields(name)
     assert ("image_url", "imageUrl") in data_fields(Product)
     assert "categories" not in {python for python, _ in data_fields(Product)}
+
+
+def test_validate_document_is_what_strawberry_validates_with() -> None:
+    # schema/parsing.py validates through it: it must still take the schema, the
+    # document and the rules, and answer graphql-core's errors.
+    from graphql import parse
+    from graphql.validation import specified_rules
+
+    from schema.compat import core_schema, validate_document
+    from tests.client import DEFAULT_SETTINGS, schema_for
+
+    errors = validate_document(
+        core_schema(schema_for(DEFAULT_SETTINGS)), parse("{ noSuchField }"), tuple(specified_rules)
+    )
+
+    assert [error.message for error in errors] == [
+        "Cannot query field 'noSuchField' on type 'Query'."
+    ]

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from errors import BadUserInput
-from resolvers.image_files import BLOCK_BYTES, FETCH_BYTES, MAX_SIDE, RangeReader, check, sniff
+from resolvers.image_files import (
+    BLOCK_BYTES,
+    MAX_READS,
+    MAX_SIDE,
+    PREFIX_BYTES,
+    StagedFile,
+    check,
+    sniff,
+)
 
 IMAGES = Path(__file__).parents[1] / "images"
 PNG = (IMAGES / "mountain-24x16.png").read_bytes()
@@ -28,8 +36,10 @@ class Fetches:
         self.ranges.append((start, end))
         return self.data[start : end + 1]
 
-    def reader(self) -> RangeReader:
-        return RangeReader(self.data[:BLOCK_BYTES], len(self.data), self)
+    def reader(self) -> StagedFile:
+        """The file as attach sees it after its first read, the first block."""
+        self.ranges.append((0, BLOCK_BYTES - 1))
+        return StagedFile(len(self.data), self.data[:BLOCK_BYTES], self)
 
 
 def png_chunk(kind: bytes, body: bytes) -> bytes:
@@ -73,18 +83,42 @@ def test_sniff_reads_the_type_from_leading_bytes(head: bytes, expected: str | No
     assert sniff(head) == expected
 
 
-def test_check_reads_a_jpeg_frame_header_past_its_metadata_without_reading_it_all() -> None:
+def test_check_reads_a_jpeg_frame_header_past_its_metadata_in_three_reads() -> None:
     # GIVEN a JPEG whose frame header comes after 300 kB of metadata segments
     data = jpeg_with_metadata(300_000)
     fetches = Fetches(data)
     # WHEN it is checked
     image = check("image/jpeg", len(data), LIMIT, fetches.reader())
-    # THEN its size is read, fetching a few bytes where each segment starts and the
-    # file's last bytes, not the 300 kB of metadata in between
+    # THEN its size is read with the first block, the last bytes and one prefix
     assert (image.width, image.height) == (40, 30)
-    fetched = sum(end - start + 1 for start, end in fetches.ranges)
-    assert len(fetches.ranges) == 5
-    assert fetched <= 5 * FETCH_BYTES
+    assert len(fetches.ranges) == MAX_READS == 3
+
+
+def test_check_of_a_hostile_jpeg_stops_after_three_reads() -> None:
+    # GIVEN 5 MiB of a JPEG signature, zeros and an end marker (finding 4), which made
+    # the size reader fetch it a few bytes at a time
+    data = b"\xff\xd8\xff\x01" + b"\0" * (LIMIT - 6) + b"\xff\xd9"
+    fetches = Fetches(data)
+    # WHEN it is checked
+    with pytest.raises(BadUserInput, match="width and height cannot be read"):
+        check("image/jpeg", len(data), LIMIT, fetches.reader())
+    # THEN it took three ranged reads, none past the first MiB but the last bytes
+    assert len(fetches.ranges) <= 6
+    assert len(fetches.ranges) == MAX_READS
+    assert max(end for start, end in fetches.ranges if start < LIMIT - 100) < PREFIX_BYTES
+
+
+def test_check_lets_a_storage_fault_through() -> None:
+    # GIVEN a file whose later reads fail in storage (finding 5: S3's SlowDown)
+    data = jpeg_with_metadata(300_000)
+
+    def failing(start: int, end: int) -> bytes:
+        raise ConnectionError("SlowDown")
+
+    staged = StagedFile(len(data), data[:BLOCK_BYTES], failing)
+    # WHEN it is checked, THEN the fault is raised, not taken for a bad file
+    with pytest.raises(ConnectionError):
+        check("image/jpeg", len(data), LIMIT, staged)
 
 
 @pytest.mark.parametrize(

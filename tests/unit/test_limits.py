@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 import pytest
-from graphql import parse
+from graphql import get_introspection_query, parse
 
 from schema.compat import core_schema
-from schema.limits import KnownWithinLimits, Limits, measure_limits
+from schema.limits import KnownWithinLimits, Limits, introspection_cost, measure_limits
 from tests.client import DEFAULT_SETTINGS, schema_for
 
 schema = schema_for(DEFAULT_SETTINGS)
@@ -120,12 +120,29 @@ def test_measure_depends_only_on_the_variables_given_as_page_sizes() -> None:
     assert page_variables == frozenset({("n",), ("m",)})
 
 
-def test_measure_introspection_field_is_exempt_but_counted_once() -> None:
+def test_measure_introspection_field_depth_is_exempt_and_costs_a_full_answer() -> None:
     deep = "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }"
 
     measured = measure(deep)
 
-    assert (measured["depth"], measured["cost"]) == (1, 1)
+    assert (measured["depth"], measured["cost"]) == (1, introspection_cost(CONTRACT))
+    assert 1000 < introspection_cost(CONTRACT) < DEFAULTS.max_cost
+
+
+def test_standard_introspection_query_is_within_the_limits() -> None:
+    assert refusals(get_introspection_query(descriptions=True)) == []
+
+
+def test_aliased_introspection_is_refused_by_cost() -> None:
+    # Finding 9: 15 aliased full __schema selections answered 636 KB for 190 ms of CPU.
+    full = get_introspection_query(descriptions=True)
+    selection = full[full.index("__schema") : full.index("fragment FullType")].rstrip()[:-1]
+    fragments = full[full.index("fragment FullType") :]
+    aliased = " ".join(f"s{i}: {selection}" for i in range(15))
+
+    refused = refusals(f"query IntrospectionQuery {{ {aliased} }} {fragments}")
+
+    assert any("maximum cost" in message for message in refused)
 
 
 def test_measure_alias_named_like_introspection_is_measured() -> None:

@@ -39,7 +39,7 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
 
 
 def api_function(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The API's function (the change events and the CDN purge have their own)."""
+    """The API's function (the change events, the CDN purge and the image sweep have their own)."""
     return "ApiFunction", resources["ApiFunction"]
 
 
@@ -186,6 +186,11 @@ def images_bucket(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     _, function = api_function(resources)
     name = function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]["Ref"]
     return name, resources[name]
+
+
+def images_bucket_ref(resources: dict[str, Any]) -> Any:
+    _, function = api_function(resources)
+    return function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]
 
 
 def api_body(resources: dict[str, Any]) -> dict[str, Any]:
@@ -456,7 +461,11 @@ def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[st
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
     assert variables["CATALOG_IMAGES_BASE_URL"] == {
-        "Fn::Sub": f"https://${{{distribution}.DomainName}}"
+        "Fn::If": [
+            "HasImagesDomain",
+            {"Fn::Sub": "https://${ImagesDomainName}"},
+            {"Fn::Sub": f"https://${{{distribution}.DomainName}}"},
+        ]
     }
     assert variables["CATALOG_MAX_IMAGE_BYTES"] == {"Ref": "MaxImageBytes"}
 
@@ -466,6 +475,29 @@ def test_role_has_no_managed_policy(resources: dict[str, Any]) -> None:
     _, function = api_function(resources)
     assert "ManagedPolicyArns" not in role["Properties"]
     assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+
+
+def test_images_sweep_runs_daily_with_the_apis_code_role_and_log_group(
+    resources: dict[str, Any],
+) -> None:
+    import handler
+
+    role_name, _ = only(resources, "AWS::IAM::Role")
+    api_name, api = api_function(resources)
+    (sweep,) = [
+        res for name, res in of_type(resources, "AWS::Lambda::Function").items() if name != api_name
+    ]
+    properties = sweep["Properties"]
+    assert properties["Handler"] == "handler.sweep"
+    assert callable(handler.sweep)
+    assert properties["Code"] == api["Properties"]["Code"]
+    assert properties["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+    assert properties["LoggingConfig"]["LogGroup"] == api["Properties"]["LoggingConfig"]["LogGroup"]
+    variables = properties["Environment"]["Variables"]
+    assert variables["CATALOG_IMAGES_BUCKET"] == images_bucket_ref(resources)
+    assert variables["CATALOG_PRODUCTS_TABLE"] == {"Ref": "ProductsTable"}
+    (rule,) = of_type(resources, "AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 day)"
 
 
 def test_function_runs_the_handler_on_python_3_13_arm64(resources: dict[str, Any]) -> None:
@@ -560,7 +592,8 @@ def test_api_calls_the_published_alias(resources: dict[str, Any]) -> None:
             uri = route["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
             assert f"${{{alias_name}}}" in uri
     for _, permission in of_type(resources, "AWS::Lambda::Permission").items():
-        assert permission["Properties"]["FunctionName"] == {"Ref": alias_name}
+        if permission["Properties"]["Principal"] == "apigateway.amazonaws.com":
+            assert permission["Properties"]["FunctionName"] == {"Ref": alias_name}
 
 
 def test_api_routes_are_public_graphql_and_authorized_admin(resources: dict[str, Any]) -> None:
@@ -737,7 +770,7 @@ def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
     ]
     public_parameters = public_key["ParametersInCacheKeyAndForwardedToOrigin"]
     assert public_parameters["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
-    assert public_parameters["HeadersConfig"]["Headers"] == ["Accept"]
+    assert public_parameters["HeadersConfig"]["Headers"] == ["Accept", "Origin"]
     assert public_parameters["CookiesConfig"] == {"CookieBehavior": "none"}
     # Authorization reaches the origin only on the admin path.
     assert "Authorization" not in public_origin["HeadersConfig"]["Headers"]
@@ -747,6 +780,111 @@ def test_cdn_caches_public_reads_by_query_and_accept_and_never_admin(
     assert "Authorization" in admin_headers["Headers"]
     # Never kept past a second, and the function answers no-store anyway.
     assert (admin_key["DefaultTTL"], admin_key["MaxTTL"]) == (0, 1)
+
+
+CORS_REQUEST_HEADERS = {"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"}
+
+
+def test_cdn_forwards_what_cors_needs_and_keys_public_reads_on_origin(
+    resources: dict[str, Any],
+) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    public = config["DefaultCacheBehavior"]
+    (admin,) = config["CacheBehaviors"]
+    public_key = resources[public["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    public_origin = resources[public["OriginRequestPolicyId"]["Ref"]]["Properties"][
+        "OriginRequestPolicyConfig"
+    ]
+    admin_key = resources[admin["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]
+    keyed = set(public_key["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]["Headers"])
+    forwarded = keyed | set(public_origin["HeadersConfig"]["Headers"])
+    admin_forwarded = admin_key["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]
+    # The gateway's CORS answer depends on Origin: public reads are cached per Origin.
+    assert "Origin" in keyed
+    assert forwarded >= CORS_REQUEST_HEADERS
+    assert set(admin_forwarded["Headers"]) >= CORS_REQUEST_HEADERS
+    # Preflights reach the gateway each time: OPTIONS is allowed, never cached.
+    for behavior in (public, admin):
+        assert "OPTIONS" in behavior["AllowedMethods"]
+        assert "OPTIONS" not in behavior["CachedMethods"]
+
+
+def test_cdn_never_caches_errors(resources: dict[str, Any]) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    responses = distribution["Properties"]["DistributionConfig"]["CustomErrorResponses"]
+    # Every code CloudFront lets a distribution configure, gateway errors included.
+    assert {r["ErrorCode"] for r in responses} >= {400, 403, 404, 500, 502, 503, 504}
+    assert all(r["ErrorCachingMinTTL"] == 0 for r in responses)
+    assert all("ResponseCode" not in r for r in responses)
+
+
+def assert_custom_domain_with_tls_1_2(
+    template: dict[str, Any], distribution: dict[str, Any], prefix: str
+) -> None:
+    """`<prefix>DomainName` and its `<prefix>CertificateArn` (a rule: one needs the other)
+    name the distribution and serve it with TLS 1.2 or later; without, CloudFront's own."""
+    domain, certificate = f"{prefix}DomainName", f"{prefix}CertificateArn"
+    assert template["Parameters"][domain]["Default"] == ""
+    config = distribution["Properties"]["DistributionConfig"]
+    condition, custom, default = config["ViewerCertificate"]["Fn::If"]
+    assert condition == f"Has{prefix}Domain"
+    assert custom == {
+        "AcmCertificateArn": {"Ref": certificate},
+        "SslSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
+    assert default == {"CloudFrontDefaultCertificate": True}
+    assert config["Aliases"]["Fn::If"][:2] == [condition, [{"Ref": domain}]]
+    rule = template["Rules"][f"{prefix}DomainHasCertificate"]
+    assert rule["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": domain}, ""]}]}
+    assert rule["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": certificate}, ""]}]
+    }
+
+
+def test_cdn_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    assert_custom_domain_with_tls_1_2(template, distribution, "Cdn")
+    # Only with the CDN itself.
+    assert {"Condition": "CdnEnabled"} in template["Conditions"]["HasCdnDomain"]["Fn::And"]
+
+
+def test_images_custom_domain_takes_an_acm_certificate_and_tls_1_2_or_later(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    _, distribution = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
+    assert_custom_domain_with_tls_1_2(template, distribution, "Images")
+
+
+def test_waf_is_optional_in_front_of_the_cdn_with_a_rate_rule_per_ip(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    assert template["Parameters"]["EnableWaf"]["Default"] == "false"
+    assert template["Conditions"]["WafEnabled"] == {
+        "Fn::And": [{"Condition": "CdnEnabled"}, {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}]
+    }
+    acl_name, acl = only(resources, "AWS::WAFv2::WebACL")
+    assert acl["Condition"] == "WafEnabled"
+    properties = acl["Properties"]
+    assert properties["Scope"] == "CLOUDFRONT"
+    assert properties["DefaultAction"] == {"Allow": {}}
+    (rule,) = properties["Rules"]
+    assert rule["Action"] == {"Block": {}}
+    assert rule["Statement"]["RateBasedStatement"] == {
+        "Limit": {"Ref": "WafRateLimit"},
+        "EvaluationWindowSec": 300,
+        "AggregateKeyType": "IP",
+    }
+    _, distribution = only(api_cdn(resources), "AWS::CloudFront::Distribution")
+    web_acl = distribution["Properties"]["DistributionConfig"]["WebACLId"]["Fn::If"]
+    assert web_acl[:2] == ["WafEnabled", {"Fn::GetAtt": [acl_name, "Arn"]}]
+    assertions = template["Rules"]["WafNeedsCdnInUsEast1"]["Assertions"]
+    assert {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]} in [
+        a["Assert"] for a in assertions
+    ]
 
 
 def test_stage_throttling_comes_from_parameters(resources: dict[str, Any]) -> None:
@@ -764,3 +902,4 @@ def test_outputs_name_urls_tables_and_user_pool(transformed: dict[str, Any]) -> 
     assert outputs["ProductsTableName"]["Value"] == {"Ref": "ProductsTable"}
     assert outputs["CategoriesTableName"]["Value"] == {"Ref": "CategoriesTable"}
     assert outputs["UserPoolId"] == {"Condition": "CreateUserPool", "Value": {"Ref": "UserPool"}}
+    assert outputs["ImagesDistributionId"]["Value"] == {"Ref": "ImagesDistribution"}
