@@ -93,6 +93,10 @@ class Settings:
     apq_cache_size: int = 1000
     trusted_documents: str = "off"
     trusted_documents_file: str = str(MANIFEST)
+    # Product search (search/): the bucket the indexer publishes index snapshots to, under
+    # search_prefix. No bucket: the process keeps its own index from the tables' streams.
+    search_bucket: str | None = None
+    search_prefix: str = "search/"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -132,6 +136,8 @@ class Settings:
                 "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
             ),
             trusted_documents_file=_env("CATALOG_TRUSTED_DOCUMENTS_FILE", str(MANIFEST)),
+            search_bucket=_env("CATALOG_SEARCH_BUCKET", "") or None,
+            search_prefix=_env("CATALOG_SEARCH_PREFIX", cls.search_prefix).strip("/") + "/",
         )
 
 

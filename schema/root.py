@@ -43,6 +43,7 @@ from schema.product import (
 from schema.product_list import SERVED, FilterArgument, ProductSortKey, product_page
 from schema.recorder import OperationRecorder
 from schema.scalars import SCALARS
+from schema.search import predictive_search, search_products
 from settings import settings
 
 CatalogInfo = Info[Context, None]
@@ -113,6 +114,11 @@ class Query:
         _admin_if(include_deleted, info)
         page = categories.list_categories(first, after or None, include_deleted=include_deleted)
         return CategoryConnection.from_page(page)
+
+    search = strawberry.field(resolver=search_products)
+    predictive_search = strawberry.field(
+        resolver=predictive_search, description="At most limit (1-10) of each list."
+    )
 
 
 @strawberry.type
