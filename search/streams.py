@@ -27,6 +27,9 @@ logger = logging.getLogger("catalog")
 POLL_SECONDS = 0.25
 # The first search waits until the streams are read to their end, within this bound.
 CATCH_UP_ROUNDS = 1000
+# An iterator that expired, or that DynamoDB Local no longer accepts once records
+# arrive after a read of an empty shard.
+RESTART_CODES = frozenset({"ExpiredIteratorException", "TrimmedDataAccessException"})
 _CONFIG = Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 3})
 
 
@@ -147,7 +150,9 @@ class StreamFollower:
         try:
             answer = self.streams.get_records(ShardIterator=shard.iterator, Limit=1000)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ExpiredIteratorException":
+            if error.response.get("Error", {}).get("Code") in RESTART_CODES:
+                # Start again after the last record read (or from the start): records
+                # read twice are skipped by their position.
                 shard.iterator = None
                 return 0
             raise
