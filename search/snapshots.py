@@ -1,7 +1,7 @@
 """Index snapshots in S3: the indexer publishes them, serving containers load them.
 
 Under the search prefix, `manifest.json` names the newest snapshot
-(`snapshots/<version>.tar`, the index directory as a tar). The indexer is the only
+(`snapshots/<version>-<random>.tar`, the index directory as a tar). The indexer is the only
 writer, and S3's conditional writes keep it so: a snapshot is published by replacing the
 manifest only if it is still the one the indexer started from (If-Match on its ETag, or
 If-None-Match for the first). An indexer that loses the race (a retry, or two
@@ -20,6 +20,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,13 +103,15 @@ class SnapshotStore:
             raise ValueError("only an on-disk index can be published")
         index.save()
         version = (after.version if after else 0) + 1
-        key = f"{self.prefix}snapshots/{version:012d}.tar"
+        # Unique, and never overwritten: a writer that loses the race must not replace
+        # the winner's snapshot of the same version.
+        key = f"{self.prefix}snapshots/{version:012d}-{uuid.uuid4().hex}.tar"
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w:") as archive:
             for path in sorted(index.path.iterdir()):
                 if path.is_file() and not path.name.startswith("."):
                     archive.add(path, arcname=path.name)
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=buffer.getvalue())
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=buffer.getvalue(), IfNoneMatch="*")
         condition = {"IfMatch": after.etag} if after else {"IfNoneMatch": "*"}
         body = json.dumps({"version": version, "key": key}).encode()
         try:
