@@ -60,6 +60,8 @@ class Manifest:
     version: int
     key: str
     etag: str
+    # The snapshot before this one: kept while readers may still be downloading it.
+    previous: str | None = None
 
 
 def s3_client(region: str) -> Any:
@@ -85,7 +87,12 @@ class SnapshotStore:
                 return None
             raise
         body = json.loads(answer["Body"].read())
-        return Manifest(version=int(body["version"]), key=body["key"], etag=answer["ETag"])
+        return Manifest(
+            version=int(body["version"]),
+            key=body["key"],
+            etag=answer["ETag"],
+            previous=body.get("previous"),
+        )
 
     def download(self, manifest: Manifest, into: Path) -> SearchIndex:
         """The snapshot's index, unpacked into `into`."""
@@ -113,16 +120,22 @@ class SnapshotStore:
                     archive.add(path, arcname=path.name)
         self.client.put_object(Bucket=self.bucket, Key=key, Body=buffer.getvalue(), IfNoneMatch="*")
         condition = {"IfMatch": after.etag} if after else {"IfNoneMatch": "*"}
-        body = json.dumps({"version": version, "key": key}).encode()
+        previous = after.key if after else None
+        body = json.dumps({"version": version, "key": key, "previous": previous}).encode()
         try:
             answer = self.client.put_object(
                 Bucket=self.bucket, Key=self.prefix + MANIFEST, Body=body, **condition
             )
         except ClientError as error:
             if _code(error) in LOST_RACE:
+                # Nobody will ever read this one.
+                self.client.delete_object(Bucket=self.bucket, Key=key)
                 raise LostRace(key) from error
             raise
-        return Manifest(version=version, key=key, etag=answer["ETag"])
+        if after is not None and after.previous:
+            # Two snapshots back: no reader that found a manifest still downloads it.
+            self.client.delete_object(Bucket=self.bucket, Key=after.previous)
+        return Manifest(version=version, key=key, etag=answer["ETag"], previous=previous)
 
 
 def _code(error: ClientError) -> str:

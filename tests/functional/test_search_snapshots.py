@@ -147,3 +147,13 @@ def test_serving_container_without_a_snapshot_finds_nothing(
     store: SnapshotStore, tmp_path: Path
 ) -> None:
     assert found(SnapshotReader(store, tmp_path), "backpack") == []
+
+
+def test_indexer_keeps_the_newest_two_snapshots_only(store: SnapshotStore, tmp_path: Path) -> None:
+    writer = SnapshotWriter(store, tmp_path)
+    for sequence in range(1, 5):
+        writer.apply(batch(record(sequence, f"p{sequence}", "Hiking Backpack")))
+
+    listed = store.client.list_objects_v2(Bucket=BUCKET, Prefix=f"{PREFIX}snapshots/")
+    kept = sorted(item["Key"].rsplit("/", 1)[1][:12] for item in listed["Contents"])
+    assert kept == ["000000000003", "000000000004"]
