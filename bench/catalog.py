@@ -94,6 +94,15 @@ def seed() -> dict[str, list[str]]:
     return {"categories": categories, "products": products}
 
 
+def freeze_search_index() -> None:
+    """Build the search index from the tables' streams now, then stop following them:
+    the follower's thread must not run beside the timed requests."""
+    from search import service
+    from search.service import FixedIndex
+
+    service.use(FixedIndex(service.current_index()))
+
+
 def event(query: str, variables: dict[str, Any], *, admin: bool = False) -> dict[str, Any]:
     """An API Gateway HTTP API v2 event, as recorded in tests/events/."""
     built = load_event("http-v2", admin_route=admin)

@@ -74,6 +74,25 @@ NAME_PREFIX_PAGE = """query Search($prefix: String!) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
+SEARCH_PAGE = """query Search($query: String!) {
+  search(query: $query, first: 20) {
+    totalCount
+    edges { cursor node { id name price category { name } } }
+    pageInfo { hasNextPage endCursor }
+    facets { name values { value label count } }
+    priceRange { min max }
+  }
+}"""
+# Two words, the second with one typo ("product"): every seeded product matches.
+SEARCH_WORDS = "seeded prodct"
+PREDICTIVE_SEARCH = """query Predict($query: String!) {
+  predictiveSearch(query: $query, limit: 5) {
+    queries
+    products { id name price }
+    categories { id name }
+  }
+}"""
+PREDICTIVE_WORDS = "prod"
 UPDATE_DESCRIPTION = """mutation Update($input: UpsertProductInput!) {
   upsertProduct(input: $input) { id description updatedAt version }
 }"""
@@ -325,6 +344,68 @@ class Workload:
         items = self._query(20, "by_name", "status", "LIVE", bounds)
         page = self._page(items, 20, self.kinds["prefix"])
         return json.dumps({"data": {"products": page}})
+
+    def search_page(self) -> str:
+        """What the index answers, then the page's products and categories in one batch each.
+
+        The same index the handler searches: a hand-written handler would need one too.
+        """
+        from resolvers.search import search_page
+
+        page = search_page(SEARCH_WORDS, 20, None)
+        items = self._batch(self.products_table, [product for _, product in page.items])
+        category_ids = {item["category_id"]["S"] for item in items.values()}
+        category_ids |= {category for category, _ in page.categories}
+        names = {
+            item["id"]["S"]: item["name"]["S"]
+            for item in self._batch(self.categories_table, sorted(category_ids)).values()
+        }
+        edges = []
+        for cursor_, product_id in page.items:
+            node = plain(items[product_id], ("id", "name", "price"))
+            node["category"] = {"name": names[items[product_id]["category_id"]["S"]]}
+            edges.append({"cursor": cursor_, "node": node})
+        facets = [
+            {
+                "name": "category",
+                "values": sorted(
+                    ({"value": c, "label": names[c], "count": n} for c, n in page.categories),
+                    key=lambda value: (-value["count"], value["label"]),
+                ),
+            },
+            {
+                "name": "inStock",
+                "values": [
+                    {"value": str(state).lower(), "label": str(state), "count": n}
+                    for state, n in page.in_stock
+                ],
+            },
+        ]
+        low, high = page.price_range or (None, None)
+        result = {
+            "totalCount": page.total_count,
+            "edges": edges,
+            "pageInfo": {"hasNextPage": page.has_next_page, "endCursor": edges[-1]["cursor"]},
+            "facets": facets,
+            "priceRange": {"min": str(low), "max": str(high)},
+        }
+        return json.dumps({"data": {"search": result}})
+
+    def predictive_search(self) -> str:
+        from resolvers.search import query_words
+        from search.service import current_index
+
+        prediction = current_index().predict(query_words(PREDICTIVE_WORDS), 5)
+        items = self._batch(self.products_table, prediction.product_ids)
+        products = [plain(items[i], ("id", "name", "price")) for i in prediction.product_ids]
+        result = {"queries": prediction.queries, "products": products, "categories": []}
+        return json.dumps({"data": {"predictiveSearch": result}})
+
+    def _batch(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        found = self.client.batch_get_item(
+            RequestItems={table: {"Keys": [{"id": {"S": i}} for i in ids]}}
+        )["Responses"][table]
+        return {item["id"]["S"]: item for item in found}
 
     # -- writes -------------------------------------------------------------------------
 
@@ -728,6 +809,22 @@ class Workload:
                 "one key range (the prefix) of the by_name index",
                 read(NAME_PREFIX_PAGE, {"prefix": "Product 01"}),
                 self.name_prefix_page,
+            ),
+            Operation(
+                "search: two words, one typo, with facets",
+                {"BatchGetItem": 2},
+                "the index answers ids, counts and facets; then the page's products, and "
+                "their categories with the facets' labels, one batch each",
+                read(SEARCH_PAGE, {"query": SEARCH_WORDS}),
+                self.search_page,
+            ),
+            Operation(
+                "predictive search",
+                {"BatchGetItem": 1},
+                "the index answers completions and ids; then the products in one batch "
+                "(no category matches the typed text)",
+                read(PREDICTIVE_SEARCH, {"query": PREDICTIVE_WORDS}),
+                self.predictive_search,
             ),
             Operation(
                 "upsert product: create in a category",

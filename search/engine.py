@@ -75,11 +75,11 @@ class SearchIndex:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.schema = _schema()
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
         if path is not None and tantivy.Index.exists(str(path)):
             self.index = tantivy.Index.open(str(path))
         else:
-            if path is not None:
-                path.mkdir(parents=True, exist_ok=True)
             self.index = tantivy.Index(self.schema, path=str(path) if path else None)
         for name, analyzer in analyzers().items():
             self.index.register_tokenizer(name, analyzer)
