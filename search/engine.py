@@ -9,8 +9,8 @@ read fresh from DynamoDB afterwards (resolvers/search.py).
 
 from __future__ import annotations
 
-import bisect
 import hashlib
+import heapq
 import json
 import threading
 from collections import Counter
@@ -303,42 +303,49 @@ def _page(
     after: Any,
     categories: dict[str, CategoryEntry],
 ) -> SearchPage:
+    """The page after `after`, and the counts, facets and price range of all the matches:
+    one pass over the matches, then the page's items picked without sorting them all."""
     filters = search.filters
     low, high = filters.price_min, filters.price_max
-
-    def priced(entry: ProductEntry) -> bool:
-        price = Decimal(entry.price)
-        return (low is None or price >= low) and (high is None or price <= high)
-
-    def stocked(entry: ProductEntry) -> bool:
-        return filters.in_stock is None or entry.in_stock == filters.in_stock
-
-    in_price = [(score, entry) for score, entry in scored if priced(entry)]
-    stock_counts = Counter(entry.in_stock for _, entry in in_price)
-    in_stock = [(score, entry) for score, entry in scored if stocked(entry)]
-    prices = [Decimal(entry.price) for _, entry in in_stock]
-    matches = [(score, entry) for score, entry in in_price if stocked(entry)]
     depth = len(category_path(filters.category_id, categories))
+    matches: list[tuple[float, ProductEntry]] = []
+    stock_counts: Counter[bool] = Counter()
     children: Counter[str] = Counter()
-    for _, entry in matches:
-        path = category_path(entry.category_id, categories)
-        if len(path) > depth and path[depth] in categories:
-            children[path[depth]] += 1
-    ordered = sorted((sort_key(search.order, score, entry), entry.id) for score, entry in matches)
-    keys = [key for key, _ in ordered]
+    cheapest: Decimal | None = None
+    dearest: Decimal | None = None
+    for score, entry in scored:
+        price = entry.amount
+        priced = (low is None or price >= low) and (high is None or price <= high)
+        stocked = filters.in_stock is None or entry.in_stock == filters.in_stock
+        if priced:
+            # The inStock facet: every filter but inStock.
+            stock_counts[entry.in_stock] += 1
+        if stocked:
+            # The price range: every filter but the price bounds.
+            cheapest = price if cheapest is None or price < cheapest else cheapest
+            dearest = price if dearest is None or price > dearest else dearest
+        if priced and stocked:
+            matches.append((score, entry))
+            path = category_path(entry.category_id, categories)
+            if len(path) > depth and path[depth] in categories:
+                children[path[depth]] += 1
+    order = search.order
+    keyed = ((sort_key(order, score, entry), entry.id) for score, entry in matches)
     if search.reverse:
-        end = len(ordered) if after is None else bisect.bisect_left(keys, after)
-        window = ordered[max(0, end - first - 1) : end][::-1]
+        window = heapq.nlargest(
+            first + 1, (item for item in keyed if after is None or item[0] < after)
+        )
     else:
-        start = 0 if after is None else bisect.bisect_right(keys, after)
-        window = ordered[start : start + first + 1]
+        window = heapq.nsmallest(
+            first + 1, (item for item in keyed if after is None or item[0] > after)
+        )
     return SearchPage(
         items=window[:first],
         has_next_page=len(window) > first,
         total_count=len(matches),
         categories=list(children.items()),
         in_stock=list(stock_counts.items()),
-        price_range=(min(prices), max(prices)) if prices else None,
+        price_range=(cheapest, dearest) if cheapest is not None and dearest is not None else None,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from models.base import folded_name
@@ -32,9 +33,14 @@ class ProductEntry:
     created: str
     category_id: str | None
 
-    @property
+    # Worked out once per entry, not on every search that orders it.
+    @cached_property
     def folded(self) -> str:
         return folded_name(self.name)
+
+    @cached_property
+    def amount(self) -> Decimal:
+        return Decimal(self.price)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ def sort_key(sort: str, score: float, entry: ProductEntry) -> tuple[Any, ...]:
     if sort == RELEVANCE:
         return (-score, entry.folded, entry.id)
     if sort == PRICE:
-        return (Decimal(entry.price), entry.folded, entry.id)
+        return (entry.amount, entry.folded, entry.id)
     if sort == CREATED_AT:
         return (entry.created, entry.id)
     return (entry.folded, entry.id)
