@@ -234,12 +234,12 @@ def measure_fts5(changes: list[Change]) -> dict[str, Any]:
 
 
 def main() -> None:
+    global REPS
     parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--reps", type=int, default=REPS, help="timed runs of each query")
     arguments = parser.parse_args()
     sizes = arguments.sizes
-    global REPS
     REPS = arguments.reps
     rows = []
     for size in sizes:

@@ -48,18 +48,6 @@ class SearchFilter:
 
 
 @dataclass(frozen=True)
-class SearchAnswer:
-    """A page of search results with fresh, live nodes, and the whole search's counts."""
-
-    items: list[tuple[str, Product]]
-    has_next_page: bool
-    total_count: int
-    categories: list[tuple[str, int]]
-    in_stock: list[tuple[bool, int]]
-    price_range: tuple[Decimal, Decimal] | None
-
-
-@dataclass(frozen=True)
 class PredictionAnswer:
     """Predictive search's queries, fresh live products, and the categories' ids."""
 
@@ -76,22 +64,13 @@ def search_products(
     sort: str = RELEVANCE,
     reverse: bool = False,
     search_filter: SearchFilter | None = None,
-) -> SearchAnswer:
-    """A page of the products matching `query`, narrowed by the filter, in `sort` order."""
+) -> SearchPage:
+    """A page of the products matching `query`, narrowed by the filter, in `sort` order:
+    its items are (cursor, product) for the products that are live now, read fresh."""
     page = search_page(query, first, after, sort=sort, reverse=reverse, search_filter=search_filter)
     products = load_products([product_id for _, product_id in page.items])
-    return SearchAnswer(
-        items=[
-            (cursor, products[product_id])
-            for cursor, product_id in page.items
-            if product_id in products
-        ],
-        has_next_page=page.has_next_page,
-        total_count=page.total_count,
-        categories=page.categories,
-        in_stock=page.in_stock,
-        price_range=page.price_range,
-    )
+    items = [(cursor, products[item]) for cursor, item in page.items if item in products]
+    return replace(page, items=items)
 
 
 def search_page(

@@ -11,6 +11,7 @@ import strawberry
 from resolvers import search
 from schema.pagination import PageInfo
 from schema.product import CategoryBatch, Product, ProductEdge
+from search.types import SearchPage
 
 if TYPE_CHECKING:
     from schema.category import Category
@@ -114,7 +115,7 @@ class ProductSearchConnection:
     categories: strawberry.Private[CategoryBatch]
 
     @classmethod
-    def from_answer(cls, answer: search.SearchAnswer) -> ProductSearchConnection:
+    def from_answer(cls, answer: SearchPage) -> ProductSearchConnection:
         """The connection; the nodes' categories and the facets' labels are one read."""
         categories = CategoryBatch(
             [model.category_id for _, model in answer.items]

@@ -185,7 +185,8 @@ class SearchIndex:
             if filters.category_id is not None and filters.category_id not in self.categories:
                 raise UnknownCategory(filters.category_id)
             scored = self._matches(PRODUCT, search.words, filters.category_id)
-            entries = [(score, self.products[number]) for score, number in scored]
+            products = self.products
+            entries = [(score, products[number]) for score, number in scored if number in products]
             return _page(search, entries, first, after, self.categories)
 
     def predict(self, query_words: Sequence[str], limit: int) -> Prediction:

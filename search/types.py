@@ -93,9 +93,10 @@ class Search:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """What a search answers before its nodes are read."""
+    """What a search answers: its items are (sort key or cursor, product id), then
+    (cursor, product) once the nodes are read."""
 
-    items: list[tuple[Any, str]]
+    items: list[tuple[Any, Any]]
     has_next_page: bool
     total_count: int
     categories: list[tuple[str, int]]
