@@ -96,11 +96,17 @@ class StreamFollower:
         self._thread.start()
 
     def _loop(self) -> None:
+        failing = False
         while not self._stop.wait(POLL_SECONDS):
             try:
                 self.poll()
             except (BotoCoreError, ClientError) as error:
-                logger.warning("search: reading the tables' streams failed: %s", error)
+                # Once per outage, not four times a second (a stopped local DynamoDB).
+                if not failing:
+                    logger.warning("search: reading the tables' streams failed: %s", error)
+                failing = True
+            else:
+                failing = False
 
     def poll(self) -> int:
         """Read what the streams hold beyond what was read; how many records came."""
