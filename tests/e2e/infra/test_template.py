@@ -370,8 +370,9 @@ def test_role_s3_grants_are_scoped_to_the_two_prefixes_and_the_listing(
             "s3:PutObject",
         ],
         json.dumps({"Fn::GetAtt": [bucket, "Arn"]}): ["s3:ListBucket"],
-        # The search snapshots, read-only.
+        # The search snapshots, read-only, and listing them (a missing manifest is a 404).
         json.dumps({"Fn::Sub": "${SearchBucket.Arn}/search/*"}): ["s3:GetObject"],
+        json.dumps({"Fn::GetAtt": ["SearchBucket", "Arn"]}): ["s3:ListBucket"],
     }
 
 
@@ -811,6 +812,8 @@ def test_indexer_role_reads_the_streams_and_writes_the_snapshot_prefix_only(
         for statement in statements
     }
     assert all(statement["Effect"] == "Allow" for statement in statements)
+    listing = [s for s in statements if s["Action"] == "s3:ListBucket"]
+    assert [s["Condition"] for s in listing] == [{"StringLike": {"s3:prefix": "search/*"}}]
     assert grants == {
         json.dumps(
             [
@@ -828,6 +831,7 @@ def test_indexer_role_reads_the_streams_and_writes_the_snapshot_prefix_only(
             "s3:GetObject",
             "s3:PutObject",
         ],
+        json.dumps({"Fn::GetAtt": ["SearchBucket", "Arn"]}): ["s3:ListBucket"],
         json.dumps({"Fn::Sub": "${IndexerLogGroup.Arn}"}): [
             "logs:CreateLogStream",
             "logs:PutLogEvents",
