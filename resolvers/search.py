@@ -144,13 +144,7 @@ def load_products(product_ids: Sequence[str]) -> dict[str, Product]:
 
 
 def _filters(given: SearchFilter) -> Filters:
-    price_min = price_max = None
-    if given.price_min is not None:
-        price_min = validation.price(given.price_min, "priceMin")
-    if given.price_max is not None:
-        price_max = validation.price(given.price_max, "priceMax")
-    if price_min is not None and price_max is not None and price_min > price_max:
-        raise BadUserInput("priceMin must not be greater than priceMax.")
+    price_min, price_max = validation.price_bounds(given.price_min, given.price_max)
     return Filters(
         category_id=validation.category_id(given.category_id),
         price_min=price_min,
