@@ -63,7 +63,7 @@ def start(config: Settings) -> IndexSource:
         return SnapshotReader.from_settings(config)
     from search.streams import StreamFollower
 
-    return StreamFollower.from_settings(config)
+    return StreamFollower.of_models()
 
 
 def use(source: IndexSource | None) -> None:

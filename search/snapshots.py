@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -31,6 +31,9 @@ from botocore.session import get_session
 
 from search.engine import SearchIndex
 from search.types import Change
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 logger = logging.getLogger("catalog")
 
@@ -200,7 +203,10 @@ class SnapshotReader:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, config: Any) -> SnapshotReader:
+    def from_settings(cls, config: Settings) -> SnapshotReader:
+        """The reader of the settings' search bucket, unpacking into the temporary folder."""
+        if not config.search_bucket:
+            raise ValueError("CATALOG_SEARCH_BUCKET is not set")
         store = SnapshotStore(s3_client(config.region), config.search_bucket, config.search_prefix)
         return cls(store, Path(tempfile.gettempdir()))
 

@@ -60,9 +60,12 @@ class StreamFollower:
         self._poll_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, config: Any = None) -> StreamFollower:
-        """A follower of the models' tables at the models' endpoint, caught up and running."""
-        del config  # the models' own connection settings are the ones to follow
+    def of_models(cls) -> StreamFollower:
+        """A follower of the models' tables, caught up and running.
+
+        Through the models' own connection settings (their region and endpoint, which
+        tests point at moto or DynamoDB Local), so it reads the tables the API writes.
+        """
         meta = Product.Meta
         session = botocore.session.get_session()
         follower = cls(
