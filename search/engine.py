@@ -31,6 +31,7 @@ from search.text import PLAIN, STEMMED, allowed_edits, analyzers, normalised, st
 from search.types import (
     CATEGORY,
     PRODUCT,
+    RELEVANCE,
     CategoryEntry,
     Change,
     Prediction,
@@ -191,14 +192,23 @@ class SearchIndex:
 
     def predict(self, query_words: Sequence[str], limit: int) -> Prediction:
         """Completed queries, products and categories for what is being typed."""
-        with self._lock:
-            products = self.search(Search(words=tuple(query_words)), limit)
+        with self._lock, _without_gc():
+            # What search answers first, without its counts and facets.
+            products = self.products
+            best = heapq.nsmallest(
+                limit,
+                (
+                    (sort_key(RELEVANCE, score, products[number]), products[number].id)
+                    for score, number in self._matches(PRODUCT, query_words, None)
+                    if number in products
+                ),
+            )
             scored = self._matches(CATEGORY, query_words, None)
             found = [(score, entry) for score, entry in self._categories_of(scored)]
             found.sort(key=lambda pair: (-pair[0], folded_name(pair[1].name), pair[1].id))
             return Prediction(
                 queries=self._completions(query_words, limit),
-                product_ids=[product_id for _, product_id in products.items],
+                product_ids=[product_id for _, product_id in best],
                 category_ids=[entry.id for _, entry in found[:limit]],
             )
 

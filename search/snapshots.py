@@ -44,11 +44,19 @@ REFRESH_SECONDS = 2.0
 # retries it).
 PUBLISH_ATTEMPTS = 5
 LOST_RACE = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "412", "409"})
-_CONFIG = Config(
+# The indexer has minutes; a serving container's first search must fit in the API's
+# 20 s timeout: two attempts of at most 1 s to connect and 5 s between reads.
+_INDEXER_CONFIG = Config(
     signature_version="s3v4",
     connect_timeout=1,
     read_timeout=10,
     retries={"mode": "standard", "total_max_attempts": 3},
+)
+_SERVING_CONFIG = Config(
+    signature_version="s3v4",
+    connect_timeout=1,
+    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": 2},
 )
 
 
@@ -67,8 +75,10 @@ class Manifest:
     previous: str | None = None
 
 
-def s3_client(region: str) -> Any:
-    return get_session().create_client("s3", region_name=region, config=_CONFIG)
+def s3_client(region: str, *, serving: bool = False) -> Any:
+    """An S3 client for the indexer, or with the tighter timeouts a request needs."""
+    config = _SERVING_CONFIG if serving else _INDEXER_CONFIG
+    return get_session().create_client("s3", region_name=region, config=config)
 
 
 class SnapshotStore:
@@ -207,7 +217,8 @@ class SnapshotReader:
         """The reader of the settings' search bucket, unpacking into the temporary folder."""
         if not config.search_bucket:
             raise ValueError("CATALOG_SEARCH_BUCKET is not set")
-        store = SnapshotStore(s3_client(config.region), config.search_bucket, config.search_prefix)
+        client = s3_client(config.region, serving=True)
+        store = SnapshotStore(client, config.search_bucket, config.search_prefix)
         return cls(store, Path(tempfile.gettempdir()))
 
     def current(self) -> SearchIndex:
