@@ -124,7 +124,27 @@ def test_search_page_reads_products_and_categories_in_one_batch_each(
         "name": "category",
         "values": [{"value": bags["id"], "label": "Bags", "count": 3}],
     }
+    # Created without stock: all three out of stock.
+    assert result["facets"][1] == {
+        "name": "inStock",
+        "values": [{"value": "false", "label": "Out of stock", "count": 3}],
+    }
     assert {edge["node"]["category"]["name"] for edge in result["edges"]} == {"Bags"}
+
+
+def test_search_refuses_bad_input_naming_the_argument(
+    api: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    searched = api.public("{ search(first: 0) { totalCount } }")
+    predicted = api.public('{ predictiveSearch(query: " ") { queries } }')
+
+    assert [(error["extensions"]["code"], error["message"]) for error in searched.errors] == [
+        ("BAD_USER_INPUT", "first must be between 1 and 100.")
+    ]
+    assert [(error["extensions"]["code"], error["message"]) for error in predicted.errors] == [
+        ("BAD_USER_INPUT", "query must hold at least one word.")
+    ]
+    assert dynamodb_calls.calls == []
 
 
 def test_search_shows_what_the_table_holds_now(api: ApiClient) -> None:
