@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,9 @@ from search.records import change, kinds, table_of
 logger = logging.getLogger("catalog")
 
 POLL_SECONDS = 0.25
+# New shards (a stream rolls over to new ones now and then) are looked for this often,
+# and whenever a shard is closed.
+DISCOVER_SECONDS = 5.0
 # The first search waits until the streams are read to their end, within this bound.
 CATCH_UP_ROUNDS = 1000
 # An iterator that expired, or that DynamoDB Local no longer accepts once records
@@ -58,6 +62,9 @@ class StreamFollower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._poll_lock = threading.Lock()
+        self._next_discovery = 0.0
+        # A shard read to its end: its children are to be found at once.
+        self._shard_closed = False
 
     @classmethod
     def of_models(cls) -> StreamFollower:
@@ -114,7 +121,11 @@ class StreamFollower:
     def poll(self) -> int:
         """Read what the streams hold beyond what was read; how many records came."""
         with self._poll_lock:
-            self._discover()
+            now = time.monotonic()
+            if now >= self._next_discovery or self._shard_closed:
+                self._discover()
+                self._next_discovery = now + DISCOVER_SECONDS
+                self._shard_closed = False
             records = 0
             for shard in list(self.shards.values()):
                 parent = self.shards.get((shard.stream_arn, shard.parent or ""))
@@ -173,4 +184,5 @@ class StreamFollower:
         shard.iterator = answer.get("NextShardIterator")
         if shard.iterator is None:
             shard.done = True
+            self._shard_closed = True
         return len(records)
