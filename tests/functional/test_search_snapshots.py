@@ -4,6 +4,7 @@ and serving containers load the newest one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from search import snapshots
+from search.backfill import BACKFILL_POSITION, reindex
 from search.indexer import create_indexer
 from search.records import changes
 from search.snapshots import SnapshotReader, SnapshotStore, SnapshotWriter
@@ -157,3 +159,29 @@ def test_indexer_keeps_the_newest_two_snapshots_only(store: SnapshotStore, tmp_p
     listed = store.client.list_objects_v2(Bucket=BUCKET, Prefix=f"{PREFIX}snapshots/")
     kept = sorted(item["Key"].rsplit("/", 1)[1][:12] for item in listed["Contents"])
     assert kept == ["000000000003", "000000000004"]
+
+
+def test_reindex_backfills_what_the_streams_no_longer_hold(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
+    # GIVEN the indexer saw p2 renamed and p3 deleted, but never saw p1 (too old)
+    writer = SnapshotWriter(store, tmp_path)
+    writer.apply(batch(record(7, "p2", "Summit Duffel"), record(8, "p3", "x", event="REMOVE")))
+    # WHEN the backfill publishes what a scan read earlier: all three, p2 by its old name
+    scanned = batch(
+        record(1, "p1", "Hiking Backpack"),
+        record(1, "p2", "Old Duffel Name"),
+        record(1, "p3", "Trail Tent"),
+    )
+    backfill = [replace(change, sequence=BACKFILL_POSITION) for change in scanned]
+    published = reindex(SnapshotWriter(store, tmp_path), iter(backfill))
+
+    # THEN p1 is found, and the indexer's newer changes still hold
+    assert len(published) == 1
+    reader = SnapshotReader(store, tmp_path)
+    assert [found(reader, word) for word in ("backpack", "duffel", "old", "tent")] == [
+        ["p1"],
+        ["p2"],
+        [],
+        [],
+    ]
