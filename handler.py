@@ -6,3 +6,5 @@ from settings import Settings
 SETTINGS = Settings.from_env()
 
 handler = compose.api(SETTINGS)
+# The tables' stream batches to index snapshots in S3 (docs/search.md).
+index_changes = compose.indexer(SETTINGS)

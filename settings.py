@@ -121,6 +121,10 @@ class Settings:
     trusted_documents: str = "off"
     # None: the manifest packaged with the code (web/persisted-documents.json).
     trusted_documents_file: str | None = None
+    # Product search (search/): the bucket the indexer publishes index snapshots to, under
+    # search_prefix. No bucket: the process keeps its own index from the tables' streams.
+    search_bucket: str | None = None
+    search_prefix: str = "search/"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -162,4 +166,6 @@ class Settings:
                 "CATALOG_TRUSTED_DOCUMENTS", cls.trusted_documents, TRUSTED_DOCUMENTS_MODES
             ),
             trusted_documents_file=env.optional("CATALOG_TRUSTED_DOCUMENTS_FILE"),
+            search_bucket=env.optional("CATALOG_SEARCH_BUCKET"),
+            search_prefix=env.text("CATALOG_SEARCH_PREFIX", cls.search_prefix).strip("/") + "/",
         )

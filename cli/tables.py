@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from pynamodb.exceptions import TableError
 from pynamodb.models import Model
 
 from models import MODELS
+from store import compat
 from store.errors import response_code
 
 BILLING_MODE = "PAY_PER_REQUEST"
+# Each table's changes feed the search index (search/) and whatever else follows them.
+STREAM_SPECIFICATION = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
 def create_tables() -> list[tuple[str, bool]]:
@@ -18,6 +24,7 @@ def create_tables() -> list[tuple[str, bool]]:
         created = not model.exists()
         if created:
             create_table(model)
+        enable_stream(model)
         done.append((model.Meta.table_name, created))
     return done
 
@@ -33,3 +40,22 @@ def create_table(model: type[Model]) -> None:
         if response_code(error) != "ResourceInUseException":
             raise
         model.create_table(billing_mode=BILLING_MODE, wait=True)
+
+
+def enable_stream(model: type[Model]) -> bool:
+    """Turn the table's stream on (NEW_AND_OLD_IMAGES) unless it is; whether it was off.
+
+    Tables made before the streams (a local `.data/dynamodb`) gain one here; their
+    earlier items are not in it (docs/search.md says what that means for search).
+    """
+    client: Any = compat.connection(model).client
+    table = model.Meta.table_name
+    description = client.describe_table(TableName=table)["Table"]
+    if description.get("StreamSpecification", {}).get("StreamEnabled"):
+        return False
+    client.update_table(TableName=table, StreamSpecification=STREAM_SPECIFICATION)
+    for _ in range(300):
+        if client.describe_table(TableName=table)["Table"]["TableStatus"] == "ACTIVE":
+            break
+        time.sleep(0.1)
+    return True

@@ -19,6 +19,7 @@ REGION = "us-east-1"
 
 # What `sam deploy` does to a local CodeUri before the transform runs in AWS.
 UPLOADED_CODE = "s3://catalog-artifacts/catalog-api.zip"
+UPLOADED_LAYER = "s3://catalog-artifacts/search-layer.zip"
 
 # TransactWriteItems is authorised item by item, as the action each item performs.
 TRANSACT_ITEM_ACTIONS = {
@@ -86,6 +87,8 @@ def transform_template(parameters: dict[str, str] | None = None) -> dict[str, An
     """The template as CloudFormation runs it after the SAM transform."""
     template = load_template()
     template["Resources"]["ApiFunction"]["Properties"]["CodeUri"] = UPLOADED_CODE
+    template["Resources"]["IndexerFunction"]["Properties"]["CodeUri"] = UPLOADED_CODE
+    template["Resources"]["SearchLayer"]["Properties"]["ContentUri"] = UPLOADED_LAYER
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", REGION)
         return transform(

@@ -38,6 +38,16 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
     return next(iter(found.items()))
 
 
+def api_function(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The API's function (the search indexer is the other one)."""
+    return "ApiFunction", resources["ApiFunction"]
+
+
+def api_role(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The API function's role (the indexer has its own)."""
+    return "FunctionRole", resources["FunctionRole"]
+
+
 def api_cdn(resources: dict[str, Any]) -> dict[str, Any]:
     """The optional CDN in front of the API (EnableCdn), apart from the images' one."""
     return {name: res for name, res in resources.items() if name.startswith("Cdn")}
@@ -137,7 +147,7 @@ def resolved(value: Any, condition: Callable[[str], bool]) -> Any:
 
 def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[str, Any]]:
     """The table resource whose name the function is given for this model."""
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     variable = next(name for name, each in TABLE_VARIABLES.items() if each is model)
     name = variables[variable]["Ref"]
@@ -145,7 +155,7 @@ def table_of(resources: dict[str, Any], model: type[Model]) -> tuple[str, dict[s
 
 
 def role_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
-    _, role = only(resources, "AWS::IAM::Role")
+    _, role = api_role(resources)
     return [
         statement
         for policy in role["Properties"]["Policies"]
@@ -174,7 +184,7 @@ def s3_statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def images_bucket(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     name = function["Properties"]["Environment"]["Variables"]["CATALOG_IMAGES_BUCKET"]["Ref"]
     return name, resources[name]
 
@@ -310,7 +320,7 @@ def test_role_dynamodb_resources_are_exactly_the_tables_and_indexes(
 
 def function_log_group(resources: dict[str, Any]) -> str:
     """The log group the function writes to (the API's access log has another)."""
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     name: str = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
     return name
 
@@ -360,6 +370,9 @@ def test_role_s3_grants_are_scoped_to_the_two_prefixes_and_the_listing(
             "s3:PutObject",
         ],
         json.dumps({"Fn::GetAtt": [bucket, "Arn"]}): ["s3:ListBucket"],
+        # The search snapshots, read-only, and listing them (a missing manifest is a 404).
+        json.dumps({"Fn::Sub": "${SearchBucket.Arn}/search/*"}): ["s3:GetObject"],
+        json.dumps({"Fn::GetAtt": ["SearchBucket", "Arn"]}): ["s3:ListBucket"],
     }
 
 
@@ -443,7 +456,7 @@ def test_images_distribution_serves_only_the_images_prefix_signed_and_cached_lon
 def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[str, Any]) -> None:
     bucket, _ = images_bucket(resources)
     distribution, _ = only(without_api_cdn(resources), "AWS::CloudFront::Distribution")
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_IMAGES_BUCKET"] == {"Ref": bucket}
     assert variables["CATALOG_IMAGES_BASE_URL"] == {
@@ -453,14 +466,14 @@ def test_function_environment_names_the_images_bucket_and_cdn(resources: dict[st
 
 
 def test_role_has_no_managed_policy(resources: dict[str, Any]) -> None:
-    role_name, role = only(resources, "AWS::IAM::Role")
-    _, function = only(resources, "AWS::Lambda::Function")
+    role_name, role = api_role(resources)
+    _, function = api_function(resources)
     assert "ManagedPolicyArns" not in role["Properties"]
     assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
 
 
 def test_function_runs_the_handler_on_python_3_13_arm64(resources: dict[str, Any]) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     properties = function["Properties"]
     assert properties["Handler"] == "handler.handler"
     assert properties["Runtime"] == "python3.13"
@@ -475,13 +488,12 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
     sys.path.insert(0, str(REPO / "infra"))
     import lambda_target
 
-    _, function = only(resources, "AWS::Lambda::Function")
-    assert function["Properties"]["Layers"] == [
-        {
-            "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
-            "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}"
-        }
-    ]
+    _, function = api_function(resources)
+    # First; the search layer (test_functions_know_the_search_bucket...) follows.
+    assert function["Properties"]["Layers"][0] == {
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
+        "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}"
+    }
     parameter = template["Parameters"]["PowertoolsLayerVersion"]
     assert parameter["Default"] == lambda_target.POWERTOOLS_LAYER_VERSION
 
@@ -489,7 +501,7 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
 def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) -> None:
     from models.base import BaseMeta
 
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     timeout = function["Properties"]["Timeout"]
     one_call = (1 + BaseMeta.max_retry_attempts) * (
         BaseMeta.connect_timeout_seconds + BaseMeta.read_timeout_seconds
@@ -498,7 +510,7 @@ def test_function_timeout_is_below_api_gateway_limit(resources: dict[str, Any]) 
 
 
 def test_function_environment_names_tables_and_admin_group(resources: dict[str, Any]) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_ADMIN_GROUP"] == {"Ref": "AdminGroup"}
     assert variables["CATALOG_TRACING"] == {"Ref": "Tracing"}
@@ -515,7 +527,7 @@ def test_function_logs_to_a_group_with_retention(resources: dict[str, Any]) -> N
 def test_function_reserved_concurrency_follows_parameter(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["ReservedConcurrentExecutions"] == {
         "Fn::If": [
             "HasReservedConcurrency",
@@ -532,7 +544,7 @@ def test_function_reserved_concurrency_follows_parameter(
 def test_snapstart_applies_to_published_versions_when_enabled(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     assert function["Properties"]["SnapStart"] == {
         "ApplyOn": {"Fn::If": ["SnapStartEnabled", "PublishedVersions", "None"]}
     }
@@ -688,7 +700,7 @@ def test_cors_origins_come_from_parameter(transform_with: Any) -> None:
 def test_function_environment_takes_http_settings_from_parameters(
     template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
-    _, function = only(resources, "AWS::Lambda::Function")
+    _, function = api_function(resources)
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["CATALOG_TRUSTED_DOCUMENTS"] == {"Ref": "TrustedDocuments"}
     assert variables["CATALOG_CACHE_MAX_AGE"] == {"Ref": "CacheMaxAge"}
@@ -755,3 +767,107 @@ def test_outputs_name_urls_tables_and_user_pool(transformed: dict[str, Any]) -> 
     assert outputs["ProductsTableName"]["Value"] == {"Ref": "ProductsTable"}
     assert outputs["CategoriesTableName"]["Value"] == {"Ref": "CategoriesTable"}
     assert outputs["UserPoolId"] == {"Condition": "CreateUserPool", "Value": {"Ref": "UserPool"}}
+
+
+# Search (docs/search.md)
+
+
+def policy_statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in role["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_tables_stream_new_and_old_images(resources: dict[str, Any]) -> None:
+    for model in MODELS:
+        _, table = table_of(resources, model)
+        assert table["Properties"]["StreamSpecification"] == {
+            "StreamViewType": "NEW_AND_OLD_IMAGES"
+        }
+
+
+def test_indexer_is_the_artifacts_second_entry_point_fed_by_both_streams(
+    resources: dict[str, Any],
+) -> None:
+    _, api = api_function(resources)
+    indexer = resources["IndexerFunction"]["Properties"]
+    assert indexer["Handler"] == "handler.index_changes"
+    assert indexer["Code"] == api["Properties"]["Code"]
+    mappings = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+    assert sorted(
+        (m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0], m["Properties"]["StartingPosition"])
+        for m in mappings
+    ) == [("CategoriesTable", "TRIM_HORIZON"), ("ProductsTable", "TRIM_HORIZON")]
+    assert {m["Properties"]["FunctionName"]["Ref"] for m in mappings} == {"IndexerFunction"}
+
+
+def test_indexer_role_reads_the_streams_and_writes_the_snapshot_prefix_only(
+    resources: dict[str, Any],
+) -> None:
+    statements = policy_statements(resources["IndexerRole"])
+    grants = {
+        json.dumps(statement["Resource"], sort_keys=True): sorted(as_list(statement["Action"]))
+        for statement in statements
+    }
+    assert all(statement["Effect"] == "Allow" for statement in statements)
+    listing = [s for s in statements if s["Action"] == "s3:ListBucket"]
+    assert [s["Condition"] for s in listing] == [{"StringLike": {"s3:prefix": "search/*"}}]
+    assert grants == {
+        json.dumps(
+            [
+                {"Fn::GetAtt": ["ProductsTable", "StreamArn"]},
+                {"Fn::GetAtt": ["CategoriesTable", "StreamArn"]},
+            ]
+        ): [
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+        ],
+        json.dumps({"Fn::Sub": "${SearchBucket.Arn}/search/*"}): [
+            "s3:DeleteObject",
+            "s3:GetObject",
+            "s3:PutObject",
+        ],
+        json.dumps({"Fn::GetAtt": ["SearchBucket", "Arn"]}): ["s3:ListBucket"],
+        json.dumps({"Fn::Sub": "${IndexerLogGroup.Arn}"}): [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ],
+    }
+
+
+def test_functions_know_the_search_bucket_and_take_the_search_layer(
+    resources: dict[str, Any],
+) -> None:
+    for name in ("ApiFunction", "IndexerFunction"):
+        properties = resources[name]["Properties"]
+        assert properties["Environment"]["Variables"]["CATALOG_SEARCH_BUCKET"] == {
+            "Ref": "SearchBucket"
+        }
+        layers = [json.dumps(layer) for layer in properties["Layers"]]
+        assert any("SearchLayer" in layer for layer in layers), layers
+    (layer,) = of_type(resources, "AWS::Lambda::LayerVersion").values()
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+def test_search_bucket_is_private_encrypted_and_retained(resources: dict[str, Any]) -> None:
+    bucket = resources["SearchBucket"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    access = bucket["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(access.values())
+    assert "BucketEncryption" in bucket["Properties"]
+
+
+def test_indexer_alarms_on_iterator_age_and_errors(resources: dict[str, Any]) -> None:
+    alarms = {
+        alarm["Properties"]["MetricName"]: alarm["Properties"]
+        for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
+    assert set(alarms) == {"IteratorAge", "Errors"}
+    for alarm in alarms.values():
+        assert alarm["Dimensions"] == [
+            {"Name": "FunctionName", "Value": {"Ref": "IndexerFunction"}}
+        ]
