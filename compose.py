@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any, cast
 from settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
-
     from mangum import Mangum
     from starlette.types import ASGIApp
+
+    from search.service import SearchService
 
 LambdaHandler = Callable[[Any, Any], Any]
 
@@ -49,15 +48,23 @@ def bind_store(settings: Settings) -> None:
 
 
 def app(
-    settings: Settings, graphql_ide_page: str | None = None, *, observed: bool = True
+    settings: Settings,
+    graphql_ide_page: str | None = None,
+    *,
+    observed: bool = True,
+    search: SearchService | None = None,
 ) -> ASGIApp:
     """The API as an ASGI app: the store bound, the schema and transport built, and
-    (unless `observed` is off, as for `catalog serve`) its log line and metrics."""
+    (unless `observed` is off, as for `catalog serve`) its log line and metrics.
+
+    The schema searches `search`, or (by default) an index started from `settings` on
+    the first search; the bench and the tests hand in their own to hold it still.
+    """
     from schema.root import build_schema
     from web.app import create_app
 
     bind_store(settings)
-    api_app = create_app(build_schema(settings), settings, graphql_ide_page)
+    api_app = create_app(build_schema(settings, search), settings, graphql_ide_page)
     if not observed:
         return api_app
     from web.observability import Observed
@@ -65,12 +72,12 @@ def app(
     return Observed(api_app, settings)
 
 
-def api(settings: Settings) -> Mangum:
+def api(settings: Settings, *, search: SearchService | None = None) -> Mangum:
     """The API's Lambda handler: API Gateway events (HTTP API v2 or REST v1) to GraphQL."""
     from mangum import Mangum
     from mangum.types import ASGI
 
-    return Mangum(cast(ASGI, app(settings)), lifespan="off")
+    return Mangum(cast(ASGI, app(settings, search=search)), lifespan="off")
 
 
 def publisher(settings: Settings) -> OnFirstCall:
@@ -114,5 +121,18 @@ def sweeper(settings: Settings) -> OnFirstCall:
             return {"products": report.products, "deleted": report.deleted}
 
         return scheduled
+
+    return OnFirstCall(build)
+
+
+def indexer(settings: Settings) -> OnFirstCall:
+    """The search indexer's Lambda handler: the tables' stream batches to index snapshots
+    in the settings' search bucket (docs/search.md); the engine loads on its first batch."""
+
+    def build() -> LambdaHandler:
+        from search.indexer import create_indexer
+
+        bind_store(settings)
+        return create_indexer(settings)
 
     return OnFirstCall(build)

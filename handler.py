@@ -9,3 +9,5 @@ handler = compose.api(SETTINGS)
 publish_changes = compose.publisher(SETTINGS)
 purge_cdn = compose.purger(SETTINGS)
 sweep = compose.sweeper(SETTINGS)
+# The tables' stream batches to index snapshots in S3 (docs/search.md).
+index_changes = compose.indexer(SETTINGS)

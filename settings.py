@@ -128,6 +128,10 @@ class Settings:
     event_bus: str = "default"
     cache_shared_max_age: int = 3600
     cdn_distribution_id: str | None = None
+    # Product search (search/): the bucket the indexer publishes index snapshots to, under
+    # search_prefix. No bucket: the process keeps its own index from the tables' streams.
+    search_bucket: str | None = None
+    search_prefix: str = "search/"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -175,4 +179,6 @@ class Settings:
                 "CATALOG_CACHE_SHARED_MAX_AGE", cls.cache_shared_max_age
             ),
             cdn_distribution_id=env.optional("CATALOG_CDN_DISTRIBUTION_ID"),
+            search_bucket=env.optional("CATALOG_SEARCH_BUCKET"),
+            search_prefix=env.text("CATALOG_SEARCH_PREFIX", cls.search_prefix).strip("/") + "/",
         )

@@ -12,12 +12,16 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from bench.events import LambdaContext, load_event
 from cli.dynamodb_local import LocalDynamoDB
 from cli.local_s3 import BUCKET, LocalS3, base_url
+
+if TYPE_CHECKING:
+    from search.service import SearchService
+    from settings import Settings
 
 CATEGORIES = 5
 PRODUCTS = 200
@@ -101,6 +105,16 @@ def seed() -> dict[str, list[str]]:
         for i in range(PRODUCTS)
     ]
     return {"categories": categories, "products": products}
+
+
+def frozen_search(settings: Settings) -> SearchService:
+    """The index the bench's handler searches: built from the tables' streams now, then no
+    longer followed, since the follower's thread must not run beside the timed requests."""
+    from search.service import SearchService
+
+    search = SearchService(settings)
+    search.freeze()
+    return search
 
 
 def event(query: str, variables: dict[str, Any], *, admin: bool = False) -> dict[str, Any]:

@@ -17,13 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import botocore.client
 import botocore.session
 
 from cli.sample_images import sample_png
 from models.base import CONNECT_TIMEOUT_SECONDS, MAX_RETRY_ATTEMPTS, READ_TIMEOUT_SECONDS
+
+if TYPE_CHECKING:
+    from search.service import SearchService
 
 PRODUCT_FIELDS = (
     "id name description price currency stock imageUrl categoryId "
@@ -75,6 +78,27 @@ NAME_PREFIX_PAGE = """query Search($prefix: String!) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
+SEARCH_PAGE = """query Search($query: String!) {
+  search(query: $query, first: 20) {
+    totalCount
+    edges { cursor node { id name price category { name } } }
+    pageInfo { hasNextPage endCursor }
+    facets { name values { value label count } }
+    priceRange { min max }
+  }
+}"""
+# Two words, the second with one typo ("product"): every seeded product matches.
+SEARCH_WORDS = "seeded prodct"
+PREDICTIVE_SEARCH = """query Predict($query: String!) {
+  predictiveSearch(query: $query, limit: 5) {
+    queries
+    products { id name price category { name } }
+    categories { id name }
+  }
+}"""
+# The inStock facet's labels (schema/search.py), for the baseline.
+STOCK_LABELS = {True: "In stock", False: "Out of stock"}
+PREDICTIVE_WORDS = "prod"
 UPDATE_DESCRIPTION = """mutation Update($input: UpsertProductInput!) {
   upsertProduct(input: $input) { id description updatedAt version }
 }"""
@@ -177,6 +201,12 @@ class Workload:
     images_endpoint_url: str = ""
     images_bucket: str = ""
     s3: Any = None
+    # The index the handler searches too (bench/catalog.py's frozen_search): a
+    # hand-written handler would need one as well.
+    search: SearchService | None = None
+    # The Lambda handler the operations run through: handler.py's, unless given (the
+    # bench's searches its frozen index).
+    handler: Any = None
     # Products made by the create operations wait here for the soft-delete ones.
     created: deque[str] = field(default_factory=deque)
     _serial: itertools.count[int] = field(default_factory=itertools.count)
@@ -188,6 +218,10 @@ class Workload:
     _persisted: bool = False
 
     def __post_init__(self) -> None:
+        if self.handler is None:
+            from handler import handler
+
+            self.handler = handler
         # The same client configuration PynamoDB builds from the models' Meta
         # (models/base.py): its timeouts and retries, and no parameter validation.
         config = botocore.client.Config(
@@ -327,6 +361,86 @@ class Workload:
         items = self._query(20, "by_name", "status", "LIVE", bounds)
         page = self._page(items, 20, self.kinds["prefix"])
         return json.dumps({"data": {"products": page}})
+
+    def search_page(self) -> str:
+        """What the index answers, then the page's products and categories in one batch each.
+
+        The same index the handler searches: a hand-written handler would need one too.
+        """
+        from resolvers.search import search_page
+
+        page = search_page(self._search(), SEARCH_WORDS, 20, None)
+        items = self._batch(self.products_table, [product for _, product in page.items])
+        category_ids = {item["category_id"]["S"] for item in items.values()}
+        category_ids |= {category for category, _ in page.categories}
+        names = {
+            item["id"]["S"]: item["name"]["S"]
+            for item in self._batch(self.categories_table, sorted(category_ids)).values()
+        }
+        edges = []
+        for cursor_, product_id in page.items:
+            node = plain(items[product_id], ("id", "name", "price"))
+            node["category"] = {"name": names[items[product_id]["category_id"]["S"]]}
+            edges.append({"cursor": cursor_, "node": node})
+        facets = [
+            {
+                "name": "category",
+                "values": sorted(
+                    ({"value": c, "label": names[c], "count": n} for c, n in page.categories),
+                    key=lambda value: (-value["count"], value["label"]),
+                ),
+            },
+            {
+                "name": "inStock",
+                "values": [
+                    {"value": str(state).lower(), "label": STOCK_LABELS[state], "count": n}
+                    for state, n in sorted(
+                        ((state, n) for state, n in page.in_stock if n > 0),
+                        key=lambda pair: (-pair[1], STOCK_LABELS[pair[0]]),
+                    )
+                ],
+            },
+        ]
+        low, high = page.price_range or (None, None)
+        result = {
+            "totalCount": page.total_count,
+            "edges": edges,
+            "pageInfo": {"hasNextPage": page.has_next_page, "endCursor": edges[-1]["cursor"]},
+            "facets": facets,
+            "priceRange": {"min": str(low), "max": str(high)},
+        }
+        return json.dumps({"data": {"search": result}})
+
+    def predictive_search(self) -> str:
+        from resolvers.search import query_words
+
+        prediction = self._search().current_index().predict(query_words(PREDICTIVE_WORDS), 5)
+        items = self._batch(self.products_table, prediction.product_ids)
+        category_ids = {items[i]["category_id"]["S"] for i in prediction.product_ids}
+        category_ids |= set(prediction.category_ids)
+        found = self._batch(self.categories_table, sorted(category_ids))
+        products = []
+        for product_id in prediction.product_ids:
+            product = plain(items[product_id], ("id", "name", "price"))
+            category = found[items[product_id]["category_id"]["S"]]
+            product["category"] = {"name": category["name"]["S"]}
+            products.append(product)
+        categories = [
+            {"id": i, "name": found[i]["name"]["S"]} for i in prediction.category_ids if i in found
+        ]
+        result = {"queries": prediction.queries, "products": products, "categories": categories}
+        return json.dumps({"data": {"predictiveSearch": result}})
+
+    def _search(self) -> SearchService:
+        if self.search is None:
+            raise RuntimeError("the workload was given no search index")
+        return self.search
+
+    def _batch(self, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        found = self.client.batch_get_item(
+            RequestItems={table: {"Keys": [{"id": {"S": i}} for i in ids]}}
+        )["Responses"][table]
+        return {item["id"]["S"]: item for item in found}
 
     # -- writes -------------------------------------------------------------------------
 
@@ -606,23 +720,22 @@ class Workload:
     def revalidation_event(self) -> dict[str, Any]:
         """A GET of the page of 20 with the ETag of its last answer: a 304."""
         from bench.catalog import context, get_event
-        from handler import handler
 
         variables = {"first": 20}
         if self._etag is None:
-            self._etag = handler(get_event(PRODUCTS_PAGE, variables), context())["headers"]["etag"]
+            answer = self.handler(get_event(PRODUCTS_PAGE, variables), context())
+            self._etag = answer["headers"]["etag"]
         return get_event(PRODUCTS_PAGE, variables, headers={"if-none-match": self._etag})
 
     def persisted_event(self) -> dict[str, Any]:
         """A GET of the page of 20 by its SHA-256 alone, registered once (APQ)."""
         from bench.catalog import context, get_event
-        from handler import handler
 
         digest = hashlib.sha256(PRODUCTS_PAGE.encode()).hexdigest()
         extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
         variables = {"first": 20}
         if not self._persisted:
-            handler(get_event(PRODUCTS_PAGE, variables, extensions=extensions), context())
+            self.handler(get_event(PRODUCTS_PAGE, variables, extensions=extensions), context())
             self._persisted = True
         return get_event(None, variables, extensions=extensions)
 
@@ -730,6 +843,22 @@ class Workload:
                 "one key range (the prefix) of the by_name index",
                 read(NAME_PREFIX_PAGE, {"prefix": "Product 01"}),
                 self.name_prefix_page,
+            ),
+            Operation(
+                "search: two words, one typo, with facets",
+                {"BatchGetItem": 2},
+                "the index answers ids, counts and facets; then the page's products, and "
+                "their categories with the facets' labels, one batch each",
+                read(SEARCH_PAGE, {"query": SEARCH_WORDS}),
+                self.search_page,
+            ),
+            Operation(
+                "predictive search",
+                {"BatchGetItem": 2},
+                "the index answers completions and ids; then the products in one batch, "
+                "and their categories with the predicted ones in one more",
+                read(PREDICTIVE_SEARCH, {"query": PREDICTIVE_WORDS}),
+                self.predictive_search,
             ),
             Operation(
                 "upsert product: create in a category",

@@ -26,9 +26,7 @@ class _Run:
     baseline and (for some) the stack floor, with the times and calls of each."""
 
     def __init__(self, workload: Workload, floor_for: tuple[str, ...]) -> None:
-        from handler import handler
-
-        self.handler = handler
+        self.handler = workload.handler
         self.app_calls = CallLog()
         self.raw_calls = CallLog([workload.client])
         self.operations = workload.operations()

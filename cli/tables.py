@@ -12,8 +12,8 @@ from store import compat
 from store.errors import response_code
 
 BILLING_MODE = "PAY_PER_REQUEST"
-# Both tables' streams feed the change events (events/, docs/events.md), as the
-# template's StreamSpecification does in AWS.
+# Both tables' streams feed the change events (events/, docs/events.md) and the search
+# index (search/, docs/search.md), as the template's StreamSpecification does in AWS.
 STREAM_SPECIFICATION = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
@@ -46,7 +46,8 @@ def enable_stream(model: type[Model]) -> bool:
     """Give the table its stream of new and old images unless it has one; whether it did.
 
     PynamoDB's create_table takes no stream setting, so a new table gets it here too,
-    as a table created by an older release does on the next create-tables or serve.
+    as a table created by an older release does on the next create-tables or serve;
+    that table's earlier items are not in it (docs/search.md says what that means).
     """
     client: Any = compat.connection(model).client
     table = model.Meta.table_name

@@ -10,6 +10,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "infra" / "requirements-lambda.txt"
+# The search engine's layer (pyproject's `search` extra): a native library of about
+# 10 MB that only a search loads, kept out of the function's artifact and its budget.
+SEARCH_LOCK = REPO / "infra" / "requirements-search-layer.txt"
 
 PYTHON_VERSION = "3.13"
 # pip's flags for wheels that run on Lambda's python3.13 arm64 (Amazon Linux 2023):

@@ -22,6 +22,7 @@ from lambda_target import (
     POWERTOOLS_LAYER_VERSION,
     REPO,
     RUNTIME_PROVIDED,
+    SEARCH_LOCK,
 )
 
 HEADER = f"""\
@@ -36,8 +37,20 @@ HEADER = f"""\
 """
 
 
+SEARCH_HEADER = """\
+# The search layer's packages (pyproject's `search` extra) for python3.13 on arm64,
+# pinned with hashes. Written by `make lock` (infra/lock.py); do not edit.
+"""
+
+
 def main() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    write(LOCK, HEADER, project["dependencies"])
+    write(SEARCH_LOCK, SEARCH_HEADER, project["optional-dependencies"]["search"])
+
+
+def write(lock: Path, header: str, requirements: list[str]) -> None:
+    """Resolve `requirements` for the Lambda's platform into `lock`, pinned and hashed."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         subprocess.run(
@@ -54,20 +67,20 @@ def main() -> None:
                 "--target",
                 str(Path(scratch) / "target"),
                 *PIP_TARGET_FLAGS,
-                *project["dependencies"],
+                *requirements,
             ],
             check=True,
         )
         resolved = json.loads(report.read_text())["install"]
-    lines = [HEADER]
+    lines = [header]
     for item in sorted(resolved, key=lambda item: item["metadata"]["name"].lower()):
         name, version = item["metadata"]["name"], item["metadata"]["version"]
         if name.lower() in RUNTIME_PROVIDED | LAYER_PROVIDED:
             continue
         digest = item["download_info"]["archive_info"]["hashes"]["sha256"]
         lines.append(f"{name}=={version} \\\n    --hash=sha256:{digest}\n")
-    LOCK.write_text("".join(lines))
-    print(f"wrote {LOCK.relative_to(REPO)}")
+    lock.write_text("".join(lines))
+    print(f"wrote {lock.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

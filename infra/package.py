@@ -1,4 +1,5 @@
-"""Builds build/catalog-api.zip, the function's deployment artifact, and prints its sizes.
+"""Builds build/catalog-api.zip, the function's deployment artifact, and prints its sizes;
+and build/search-layer.zip, the Lambda layer holding the search engine (tantivy).
 
 The locked dependencies are installed as python3.13 arm64 wheels, the app's modules
 copied beside them, everything compiled to python3.13 bytecode, and the tree zipped
@@ -16,7 +17,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from lambda_target import LOCK, PIP_TARGET_FLAGS, REPO, target_python
+from lambda_target import LOCK, PIP_TARGET_FLAGS, REPO, SEARCH_LOCK, target_python
 
 # The trusted documents travel inside `web/`, the package that reads them.
 APP = [
@@ -30,14 +31,17 @@ APP = [
     "store",
     "models",
     "events",
+    "search",
 ]
 ARTIFACT = "catalog-api.zip"
+# A layer's packages go under python/, which the runtime puts on sys.path.
+LAYER = "search-layer.zip"
 # Zip entries get this timestamp, so the same sources give the same bytes.
 EPOCH = (1980, 1, 1, 0, 0, 0)
 APP_LABEL = "(app)"
 
 
-def install_dependencies(tree: Path) -> None:
+def install_dependencies(tree: Path, lock: Path = LOCK) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -52,7 +56,7 @@ def install_dependencies(tree: Path) -> None:
             str(tree),
             *PIP_TARGET_FLAGS,
             "-r",
-            str(LOCK),
+            str(lock),
         ],
         check=True,
     )
@@ -149,6 +153,12 @@ def main() -> None:
     compile_bytecode(tree)
     write_zip(tree, artifact)
 
+    layer_tree, layer = build / "layer", build / LAYER
+    shutil.rmtree(layer_tree, ignore_errors=True)
+    layer.unlink(missing_ok=True)
+    install_dependencies(layer_tree / "python", SEARCH_LOCK)
+    write_zip(layer_tree, layer)
+
     sizes = breakdown(artifact, tree)
     unzipped = sum(size for size, _ in sizes.values())
     print(f"{'':24} {'unzipped':>12} {'zipped':>12}")
@@ -159,6 +169,7 @@ def main() -> None:
         f"{artifact.stat().st_size:,} bytes zipped, {unzipped:,} unzipped, "
         f"built in {time.monotonic() - started:.1f} s"
     )
+    print(f"{layer.name} (the search layer): {layer.stat().st_size:,} bytes zipped")
 
 
 if __name__ == "__main__":

@@ -105,13 +105,7 @@ def list_spec(
 ) -> ListSpec:
     """The checked list; BAD_USER_INPUT names the field of any value or combination refused."""
     given = product_filter or ProductFilter()
-    price_min = price_max = None
-    if given.price_min is not None:
-        price_min = validation.price(given.price_min, "priceMin")
-    if given.price_max is not None:
-        price_max = validation.price(given.price_max, "priceMax")
-    if price_min is not None and price_max is not None and price_min > price_max:
-        raise BadUserInput("priceMin must not be greater than priceMax.")
+    price_min, price_max = validation.price_bounds(given.price_min, given.price_max)
     prefix = None
     if given.name_starts_with is not None:
         prefix = folded_name(validation.name(given.name_starts_with, "nameStartsWith"))

@@ -80,6 +80,15 @@ def price(value: Any, field: str = "price") -> Decimal:
     return canonical
 
 
+def price_bounds(price_min: Any, price_max: Any) -> tuple[Decimal | None, Decimal | None]:
+    """A filter's priceMin and priceMax, checked (None: no bound); the lists' and search's."""
+    low = None if price_min is None else price(price_min, "priceMin")
+    high = None if price_max is None else price(price_max, "priceMax")
+    if low is not None and high is not None and low > high:
+        raise BadUserInput("priceMin must not be greater than priceMax.")
+    return low, high
+
+
 def currency(value: Any) -> str:
     if value is None:
         raise BadUserInput("currency cannot be null.")

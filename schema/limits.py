@@ -49,7 +49,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from resolvers import categories, product_lists, products
+from resolvers import categories, product_lists, products, search
 from resolvers.pagination import UNKNOWN, Unknown
 from resolvers.validation import MAX_PAGE
 from schema.caches import LIMITS_CACHE_BYTES, text_bytes
@@ -62,6 +62,8 @@ logger = logging.getLogger("catalog")
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 PAGE_ARGUMENT = "first"
+# predictiveSearch's page size: `limit` products and categories.
+LIMIT_ARGUMENT = "limit"
 
 
 class Arguments:
@@ -102,10 +104,21 @@ STORAGE_CALLS: Mapping[tuple[str, str], Callable[[Arguments], int]] = {
     ("Query", "products"): lambda a: _product_list(a, a.get("includeDeleted", False)),
     ("Query", "categories"): lambda a: categories.page_calls(a.get("includeDeleted", False)),
     ("Category", "products"): lambda a: _product_list(a, False),
+    # A search asks the index (no call), then reads its page's products in one
+    # BatchGetItem; the categories come in one more, batched below.
+    ("Query", "search"): lambda _: search.SEARCH_CALLS,
+    ("Query", "predictiveSearch"): lambda _: search.PREDICT_CALLS,
 }
 # Fields answered together for a whole page: the categories of a page of products are
-# one BatchGetItem (schema/product.py's CategoryBatch), not one call per product.
-BATCHED_CALLS = frozenset({("Product", "category")})
+# one BatchGetItem (schema/product.py's CategoryBatch), not one call per product; a
+# search's facet labels and predictive search's categories come in the same one.
+BATCHED_CALLS = frozenset(
+    {
+        ("Product", "category"),
+        ("ProductSearchConnection", "facets"),
+        ("PredictiveSearchResult", "categories"),
+    }
+)
 # Connections whose items' batched fields are answered from memory: the products of a
 # category already know their category (ProductConnection.from_page's `parent`).
 PARENT_KNOWN = frozenset({("Category", "products")})
@@ -244,7 +257,7 @@ class OperationMeter:
         )
         child_type = get_named_type(definition.type) if definition else None
         inner = self._selections(node.selection_set, child_type)
-        page_argument = definition.args.get(PAGE_ARGUMENT) if definition else None
+        page_argument = _page_argument(definition)
         page = self._page_size(node, page_argument)
         key = (parent.name if parent else "", node.name.value)
         calls = self._own_calls(node, key)
@@ -304,7 +317,7 @@ class OperationMeter:
             return 1
         value: Any = None
         for given in node.arguments or ():
-            if given.name.value == PAGE_ARGUMENT:
+            if given.name.value in (PAGE_ARGUMENT, LIMIT_ARGUMENT):
                 value = _int_literal(given.value)
                 if isinstance(given.value, VariableNode):
                     name = given.value.name.value
@@ -342,6 +355,14 @@ def _values(answer: Any) -> int:
     if isinstance(answer, list):
         return sum(_values(item) for item in answer)
     return 0
+
+
+def _page_argument(definition: Any) -> Any:
+    """The argument that sets how many items a field answers: `first`, or
+    predictiveSearch's `limit`."""
+    if definition is None:
+        return None
+    return definition.args.get(PAGE_ARGUMENT) or definition.args.get(LIMIT_ARGUMENT)
 
 
 def _int_literal(node: Any) -> int | None:

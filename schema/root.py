@@ -44,6 +44,8 @@ from schema.product import (
 from schema.product_list import SERVED, FilterArgument, ProductSortKey, product_page
 from schema.recorder import OperationRecorder
 from schema.scalars import SCALARS
+from schema.search import predictive_search, search_products
+from search.service import SearchService
 from settings import Settings
 
 CatalogInfo = Info[Context, None]
@@ -110,6 +112,11 @@ class Query:
         _admin_if(include_deleted, info)
         page = categories.list_categories(first, after or None, include_deleted=include_deleted)
         return CategoryConnection.from_page(page)
+
+    search = strawberry.field(resolver=search_products)
+    predictive_search = strawberry.field(
+        resolver=predictive_search, description="At most limit (1-10) of each list."
+    )
 
 
 @strawberry.type
@@ -188,14 +195,24 @@ class Mutation:
 
 
 class CatalogSchema(SchemaWithoutFederationCheck):
-    """The schema, leaving error logging to `CodedErrors`, which knows the expected ones."""
+    """The schema, leaving error logging to `CodedErrors`, which knows the expected ones.
+
+    `search_service` is the index its search fields ask (schema/search.py reads it from
+    `info.schema`).
+    """
+
+    def __init__(self, *args: Any, search: SearchService, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_service = search
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         pass
 
 
-def build_schema(config: Settings) -> CatalogSchema:
-    """The schema with the request limits, introspection and error hints the settings set."""
+def build_schema(config: Settings, search: SearchService | None = None) -> CatalogSchema:
+    """The schema with the request limits, introspection and error hints the settings set,
+    searching `search` (by default, the index the settings call for, started on the first
+    search)."""
     limits = Limits(
         max_depth=config.max_depth,
         max_aliases=config.max_aliases,
@@ -226,4 +243,5 @@ def build_schema(config: Settings) -> CatalogSchema:
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALARS),
+        search=search or SearchService(config),
     )

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 import compose
 from bench.events import LambdaContext, load_event
 from schema.root import CatalogSchema, build_schema
+from search.service import SearchService
 from settings import Settings
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
@@ -85,9 +86,15 @@ def schema_for(settings: Settings) -> CatalogSchema:
 
 
 @cache
+def search_for(settings: Settings) -> SearchService:
+    """The index the handler of `settings` searches, which a test may replace or hold still."""
+    return SearchService(settings)
+
+
+@cache
 def handler_for(settings: Settings) -> Callable[..., dict[str, Any]]:
     """The Lambda handler the composition root builds from `settings`, built once per value."""
-    return compose.api(settings)
+    return compose.api(settings, search=search_for(settings))
 
 
 def settings_with(**changes: Any) -> Settings:
@@ -109,6 +116,11 @@ class ApiClient:
     def with_settings(self, **changes: Any) -> ApiClient:
         """The same client of a handler built from other settings (`Settings` field names)."""
         return replace(self, settings=settings_with(**changes))
+
+    @property
+    def search(self) -> SearchService:
+        """The index the handler searches (`use` replaces it, `freeze` holds it still)."""
+        return search_for(self.settings or Settings.from_env())
 
     @property
     def handler(self) -> Callable[..., dict[str, Any]]:

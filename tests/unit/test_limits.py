@@ -247,6 +247,25 @@ def test_limits_measure_each_operation_of_a_document() -> None:
         ("{ products(sortKey: CREATED_AT, includeDeleted: true) { edges { cursor } } }", 3),
         ('mutation { upsertCategory(input: {name: "Hats"}) { id } }', 2),
         ("{ __typename }", 0),
+        # A search: its products in one BatchGetItem, then the nodes' categories and the
+        # facets' labels together in one more.
+        (
+            '{ search(query: "tent") { totalCount edges { node { category { name } } } '
+            "facets { values { label } } } }",
+            2,
+        ),
+        ('{ search(query: "tent") { totalCount edges { node { name } } } }', 1),
+        (
+            '{ predictiveSearch(query: "te") { queries products { category { name } } '
+            "categories { name } } }",
+            2,
+        ),
+        # A predicted category's products are a Query each: up to `limit` of them.
+        (
+            '{ predictiveSearch(query: "te", limit: 3) { categories { products(first: 2) '
+            "{ edges { cursor } } } } }",
+            1 + 1 + 3,
+        ),
     ],
     ids=[
         "home-page",
@@ -261,6 +280,10 @@ def test_limits_measure_each_operation_of_a_document() -> None:
         "by-creation-with-deleted",
         "mutation",
         "no-storage",
+        "search-with-facets",
+        "search-without-categories",
+        "predictive-search",
+        "predictive-search-category-products",
     ],
 )
 def test_measure_storage_calls_count_what_the_resolvers_call(query: str, calls: int) -> None:

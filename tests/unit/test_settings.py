@@ -62,6 +62,18 @@ def test_settings_come_from_the_mapping_given_not_the_process() -> None:
     assert Settings.from_env({}).products_table == "catalog-products"
 
 
+def test_search_settings_default_to_following_the_streams_under_one_prefix() -> None:
+    assert Settings.from_env({}).search_bucket is None
+    assert Settings.from_env({"CATALOG_SEARCH_BUCKET": " "}).search_bucket is None
+    assert Settings.from_env({}).search_prefix == "search/"
+
+    settings = Settings.from_env(
+        {"CATALOG_SEARCH_BUCKET": "shop-search", "CATALOG_SEARCH_PREFIX": "/index"}
+    )
+
+    assert (settings.search_bucket, settings.search_prefix) == ("shop-search", "index/")
+
+
 def test_settings_are_a_value_nothing_can_change() -> None:
     settings = Settings.from_env({})
 
@@ -94,7 +106,8 @@ def test_importing_the_app_reads_no_setting() -> None:
     # WHEN every module but the entry point is imported
     modules = (
         "compose, web.app, web.persisted, web.observability, schema.root, store.binding, "
-        "events.publisher, events.purge"
+        "events.publisher, events.purge, "
+        "search.service, search.indexer, search.streams, search.snapshots, search.backfill"
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import {modules}"],

@@ -20,7 +20,7 @@ from .create_product_image_upload import (
     CreateProductImageUploadCreateProductImageUploadFields,
 )
 from .delete_product import DeleteProduct, DeleteProductDeleteProduct
-from .enums import ProductSortKey
+from .enums import ProductSortKey, SearchSortKey
 from .exceptions import (
     GraphQLClientError,
     GraphQLClientGraphQLError,
@@ -32,8 +32,15 @@ from .input_types import (
     AttachProductImageInput,
     CreateProductImageUploadInput,
     ProductFilter,
+    SearchFilter,
     UpsertCategoryInput,
     UpsertProductInput,
+)
+from .predictive_search import (
+    PredictiveSearch,
+    PredictiveSearchPredictiveSearch,
+    PredictiveSearchPredictiveSearchCategories,
+    PredictiveSearchPredictiveSearchProducts,
 )
 from .product_list import (
     ProductList,
@@ -53,6 +60,17 @@ from .product_search import (
     ProductSearchProducts,
     ProductSearchProductsEdges,
     ProductSearchProductsEdgesNode,
+)
+from .search_page import (
+    SearchPage,
+    SearchPageSearch,
+    SearchPageSearchEdges,
+    SearchPageSearchEdgesNode,
+    SearchPageSearchEdgesNodeCategory,
+    SearchPageSearchFacets,
+    SearchPageSearchFacetsValues,
+    SearchPageSearchPageInfo,
+    SearchPageSearchPriceRange,
 )
 from .storefront_page import (
     StorefrontPage,
@@ -89,6 +107,10 @@ __all__ = [
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "PredictiveSearch",
+    "PredictiveSearchPredictiveSearch",
+    "PredictiveSearchPredictiveSearchCategories",
+    "PredictiveSearchPredictiveSearchProducts",
     "ProductFilter",
     "ProductList",
     "ProductListProducts",
@@ -104,6 +126,17 @@ __all__ = [
     "ProductSearchProductsEdges",
     "ProductSearchProductsEdgesNode",
     "ProductSortKey",
+    "SearchFilter",
+    "SearchPage",
+    "SearchPageSearch",
+    "SearchPageSearchEdges",
+    "SearchPageSearchEdgesNode",
+    "SearchPageSearchEdgesNodeCategory",
+    "SearchPageSearchFacets",
+    "SearchPageSearchFacetsValues",
+    "SearchPageSearchPageInfo",
+    "SearchPageSearchPriceRange",
+    "SearchSortKey",
     "StorefrontPage",
     "StorefrontPageCategory",
     "StorefrontPageCategoryProducts",

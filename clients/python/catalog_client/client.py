@@ -6,16 +6,19 @@ from .base_model import UNSET, UnsetType
 from .category_page import CategoryPage
 from .create_product_image_upload import CreateProductImageUpload
 from .delete_product import DeleteProduct
-from .enums import ProductSortKey
+from .enums import ProductSortKey, SearchSortKey
 from .input_types import (
     AttachProductImageInput,
     CreateProductImageUploadInput,
     ProductFilter,
+    SearchFilter,
     UpsertProductInput,
 )
+from .predictive_search import PredictiveSearch
 from .product_list import ProductList
 from .product_page import ProductPage
 from .product_search import ProductSearch
+from .search_page import SearchPage
 from .storefront_page import StorefrontPage
 from .upsert_product import UpsertProduct
 
@@ -172,6 +175,37 @@ class Client(BaseClient):
         data = self.get_data(response)
         return CategoryPage.model_validate(data)
 
+    def predictive_search(
+        self, query: str, limit: int, **kwargs: Any
+    ) -> PredictiveSearch:
+        _query = gql("""
+            query PredictiveSearch($query: String!, $limit: Int! = 5) {
+              predictiveSearch(query: $query, limit: $limit) {
+                queries
+                products {
+                  id
+                  name
+                  price
+                  currency
+                  imageUrl
+                }
+                categories {
+                  id
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"query": query, "limit": limit}
+        response = self.execute(
+            query=_query,
+            operation_name="PredictiveSearch",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return PredictiveSearch.model_validate(data)
+
     def product_list(
         self,
         first: int,
@@ -288,6 +322,75 @@ class Client(BaseClient):
         )
         data = self.get_data(response)
         return ProductSearch.model_validate(data)
+
+    def search_page(
+        self,
+        first: int,
+        sort_key: SearchSortKey,
+        reverse: bool,
+        query: Union[Optional[str], UnsetType] = UNSET,
+        after: Union[Optional[str], UnsetType] = UNSET,
+        filter_: Union[Optional[SearchFilter], UnsetType] = UNSET,
+        **kwargs: Any,
+    ) -> SearchPage:
+        _query = gql("""
+            query SearchPage($query: String, $first: Int! = 20, $after: String, $sortKey: SearchSortKey! = RELEVANCE, $reverse: Boolean! = false, $filter: SearchFilter) {
+              search(
+                query: $query
+                first: $first
+                after: $after
+                sortKey: $sortKey
+                reverse: $reverse
+                filter: $filter
+              ) {
+                totalCount
+                edges {
+                  cursor
+                  node {
+                    id
+                    name
+                    price
+                    currency
+                    stock
+                    imageUrl
+                    category {
+                      id
+                      name
+                    }
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  endCursor
+                }
+                facets {
+                  name
+                  values {
+                    value
+                    label
+                    count
+                  }
+                }
+                priceRange {
+                  min
+                  max
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "query": query,
+            "first": first,
+            "after": after,
+            "sortKey": sort_key,
+            "reverse": reverse,
+            "filter": filter_,
+        }
+        response = self.execute(
+            query=_query, operation_name="SearchPage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return SearchPage.model_validate(data)
 
     def storefront_page(
         self,

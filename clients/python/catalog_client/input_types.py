@@ -34,6 +34,16 @@ class ProductFilter(BaseModel):
     "Name starts with this, case-insensitively (the value is trimmed)."
 
 
+class SearchFilter(BaseModel):
+    """Narrows a search; every given field must hold."""
+
+    category_id: Optional[str] = Field(alias="categoryId", default=None)
+    "Products of this category or of any category below it."
+    price_min: Optional[Decimal] = Field(alias="priceMin", default=None)
+    price_max: Optional[Decimal] = Field(alias="priceMax", default=None)
+    in_stock: Optional[bool] = Field(alias="inStock", default=None)
+
+
 class UpsertCategoryInput(BaseModel):
     id: Optional[str] = None
     name: Optional[str] = None

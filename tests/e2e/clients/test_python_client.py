@@ -29,6 +29,8 @@ from catalog_client import (  # noqa: E402
     GraphQLClientGraphQLMultiError,
     ProductFilter,
     ProductSortKey,
+    SearchFilter,
+    SearchSortKey,
     UpsertProductInput,
 )
 
@@ -164,6 +166,34 @@ def test_product_search_finds_names_as_typed(public: Client) -> None:
     ]
     narrower = public.product_search(text="  Trail R", first=10).products.edges
     assert [edge.node.name for edge in narrower] == ["Trail Runner 4"]
+
+
+def test_search_page_finds_the_sample_shop_with_typos_and_facets(public: Client) -> None:
+    # The sample shop is searchable on the server's first start.
+    page = public.search_page(
+        query="runing shoe",
+        first=20,
+        sort_key=SearchSortKey.RELEVANCE,
+        reverse=False,
+        filter_=SearchFilter(inStock=True),
+    ).search
+
+    assert [edge.node.name for edge in page.edges] == ["Daily Trainer"]
+    assert page.total_count == 1
+    assert [(facet.name, [(v.label, v.count) for v in facet.values]) for facet in page.facets] == [
+        ("category", [("Shoes", 1)]),
+        ("inStock", [("In stock", 1), ("Out of stock", 1)]),
+    ]
+    assert page.price_range is not None
+    assert (page.price_range.min, page.price_range.max) == (Decimal("109.95"), Decimal("109.95"))
+
+
+def test_predictive_search_completes_what_is_typed(public: Client) -> None:
+    found = public.predictive_search(query="rain ja", limit=3).predictive_search
+
+    assert found.queries == ["rain jacket"]
+    assert [product.name for product in found.products] == ["Stormline Rain Shell"]
+    assert found.categories == []
 
 
 def test_product_list_sorted_newest_first(public: Client) -> None:

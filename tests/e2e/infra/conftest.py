@@ -21,6 +21,7 @@ REGION = "us-east-1"
 
 # What `sam deploy` does to a local CodeUri before the transform runs in AWS.
 UPLOADED_CODE = "s3://catalog-artifacts/catalog-api.zip"
+UPLOADED_LAYER = "s3://catalog-artifacts/search-layer.zip"
 
 # TransactWriteItems is authorised item by item, as the action each item performs.
 TRANSACT_ITEM_ACTIONS = {
@@ -90,6 +91,7 @@ def transform_template(parameters: dict[str, str] | None = None) -> dict[str, An
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = UPLOADED_CODE
+    template["Resources"]["SearchLayer"]["Properties"]["ContentUri"] = UPLOADED_LAYER
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_DEFAULT_REGION", REGION)
         return transform(

@@ -78,4 +78,6 @@ def test_import_leaves_out_what_only_rare_requests_need() -> None:
     assert not {"web.view", "strawberry.asgi", "starlette"} & set(modules)
     assert "strawberry.federation.schema_directives" not in modules
     # The other functions of handler.py are built on their first call (compose.OnFirstCall).
-    assert not {"events.publisher", "events.purge", "events.changes"} & set(modules)
+    assert not {"events.publisher", "events.purge", "events.changes", "search.indexer"} & set(
+        modules
+    )

@@ -39,11 +39,13 @@ def only(resources: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
 
 
 def api_function(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The API's function (the change events, the CDN purge and the image sweep have their own)."""
+    """The API's function (the change events, the CDN purge, the image sweep and the
+    search indexer have their own)."""
     return "ApiFunction", resources["ApiFunction"]
 
 
 def api_role(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The API function's role (the change events, the CDN purge and the indexer have theirs)."""
     return "FunctionRole", resources["FunctionRole"]
 
 
@@ -374,6 +376,9 @@ def test_role_s3_grants_are_scoped_to_the_two_prefixes_and_the_listing(
             "s3:PutObject",
         ],
         json.dumps({"Fn::GetAtt": [bucket, "Arn"]}): ["s3:ListBucket"],
+        # The search snapshots, read-only, and listing them (a missing manifest is a 404).
+        json.dumps({"Fn::Sub": "${SearchBucket.Arn}/search/*"}): ["s3:GetObject"],
+        json.dumps({"Fn::GetAtt": ["SearchBucket", "Arn"]}): ["s3:ListBucket"],
     }
 
 
@@ -523,12 +528,11 @@ def test_function_takes_powertools_from_the_managed_layer_of_the_pinned_version(
     import lambda_target
 
     _, function = api_function(resources)
-    assert function["Properties"]["Layers"] == [
-        {
-            "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
-            "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}"
-        }
-    ]
+    # First; the search layer (test_functions_know_the_search_bucket...) follows.
+    assert function["Properties"]["Layers"][0] == {
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:"
+        "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}"
+    }
     parameter = template["Parameters"]["PowertoolsLayerVersion"]
     assert parameter["Default"] == lambda_target.POWERTOOLS_LAYER_VERSION
 
@@ -909,3 +913,107 @@ def test_outputs_name_urls_tables_and_user_pool(transformed: dict[str, Any]) -> 
     assert outputs["CategoriesTableName"]["Value"] == {"Ref": "CategoriesTable"}
     assert outputs["UserPoolId"] == {"Condition": "CreateUserPool", "Value": {"Ref": "UserPool"}}
     assert outputs["ImagesDistributionId"]["Value"] == {"Ref": "ImagesDistribution"}
+
+
+# Search (docs/search.md)
+
+
+def policy_statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in role["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_tables_stream_new_and_old_images(resources: dict[str, Any]) -> None:
+    for model in MODELS:
+        _, table = table_of(resources, model)
+        assert table["Properties"]["StreamSpecification"] == {
+            "StreamViewType": "NEW_AND_OLD_IMAGES"
+        }
+
+
+def test_indexer_is_the_artifacts_second_entry_point_fed_by_both_streams(
+    resources: dict[str, Any],
+) -> None:
+    _, api = api_function(resources)
+    indexer = resources["IndexerFunction"]["Properties"]
+    assert indexer["Handler"] == "handler.index_changes"
+    assert indexer["Code"] == api["Properties"]["Code"]
+    mappings = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+    assert sorted(
+        (m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0], m["Properties"]["StartingPosition"])
+        for m in mappings
+    ) == [("CategoriesTable", "TRIM_HORIZON"), ("ProductsTable", "TRIM_HORIZON")]
+    assert {m["Properties"]["FunctionName"]["Ref"] for m in mappings} == {"IndexerFunction"}
+
+
+def test_indexer_role_reads_the_streams_and_writes_the_snapshot_prefix_only(
+    resources: dict[str, Any],
+) -> None:
+    statements = policy_statements(resources["IndexerRole"])
+    grants = {
+        json.dumps(statement["Resource"], sort_keys=True): sorted(as_list(statement["Action"]))
+        for statement in statements
+    }
+    assert all(statement["Effect"] == "Allow" for statement in statements)
+    listing = [s for s in statements if s["Action"] == "s3:ListBucket"]
+    assert [s["Condition"] for s in listing] == [{"StringLike": {"s3:prefix": "search/*"}}]
+    assert grants == {
+        json.dumps(
+            [
+                {"Fn::GetAtt": ["ProductsTable", "StreamArn"]},
+                {"Fn::GetAtt": ["CategoriesTable", "StreamArn"]},
+            ]
+        ): [
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+        ],
+        json.dumps({"Fn::Sub": "${SearchBucket.Arn}/search/*"}): [
+            "s3:DeleteObject",
+            "s3:GetObject",
+            "s3:PutObject",
+        ],
+        json.dumps({"Fn::GetAtt": ["SearchBucket", "Arn"]}): ["s3:ListBucket"],
+        json.dumps({"Fn::Sub": "${IndexerLogGroup.Arn}"}): [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ],
+    }
+
+
+def test_functions_know_the_search_bucket_and_take_the_search_layer(
+    resources: dict[str, Any],
+) -> None:
+    for name in ("ApiFunction", "IndexerFunction"):
+        properties = resources[name]["Properties"]
+        assert properties["Environment"]["Variables"]["CATALOG_SEARCH_BUCKET"] == {
+            "Ref": "SearchBucket"
+        }
+        layers = [json.dumps(layer) for layer in properties["Layers"]]
+        assert any("SearchLayer" in layer for layer in layers), layers
+    (layer,) = of_type(resources, "AWS::Lambda::LayerVersion").values()
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+def test_search_bucket_is_private_encrypted_and_retained(resources: dict[str, Any]) -> None:
+    bucket = resources["SearchBucket"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    access = bucket["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(access.values())
+    assert "BucketEncryption" in bucket["Properties"]
+
+
+def test_indexer_alarms_on_iterator_age_and_errors(resources: dict[str, Any]) -> None:
+    alarms = {
+        alarm["Properties"]["MetricName"]: alarm["Properties"]
+        for alarm in of_type(resources, "AWS::CloudWatch::Alarm").values()
+    }
+    assert set(alarms) == {"IteratorAge", "Errors"}
+    for alarm in alarms.values():
+        assert alarm["Dimensions"] == [
+            {"Name": "FunctionName", "Value": {"Ref": "IndexerFunction"}}
+        ]

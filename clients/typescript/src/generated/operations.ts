@@ -38,6 +38,23 @@ export type ProductSortKey =
   /** Price amount, then name (case-insensitive), then id. */
   | 'PRICE';
 
+/** Narrows a search; every given field must hold. */
+export type SearchFilter = {
+  /** Products of this category or of any category below it. */
+  categoryId?: string | number | null | undefined;
+  inStock?: boolean | null | undefined;
+  priceMax?: string | null | undefined;
+  priceMin?: string | null | undefined;
+};
+
+/** How search results are ordered. */
+export type SearchSortKey =
+  | 'CREATED_AT'
+  | 'NAME'
+  | 'PRICE'
+  /** Best match first (see the rules); ties by name, then id. With an empty query: NAME order. */
+  | 'RELEVANCE';
+
 export type UpsertProductInput = {
   categoryId?: string | number | null | undefined;
   currency?: string | null | undefined;
@@ -91,6 +108,14 @@ export type CategoryPageQueryVariables = Exact<{
 
 export type CategoryPageQuery = { category: { id: string, name: string, description: string | null, productCount: number, products: { edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, imageUrl: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
+export type PredictiveSearchQueryVariables = Exact<{
+  query: string;
+  limit?: number;
+}>;
+
+
+export type PredictiveSearchQuery = { predictiveSearch: { queries: Array<string>, products: Array<{ id: string, name: string, price: string, currency: string, imageUrl: string | null }>, categories: Array<{ id: string, name: string }> } };
+
 export type ProductListQueryVariables = Exact<{
   first?: number;
   after?: string | null | undefined;
@@ -118,6 +143,18 @@ export type ProductSearchQueryVariables = Exact<{
 
 
 export type ProductSearchQuery = { products: { edges: Array<{ node: { id: string, name: string, price: string, currency: string, stock: number } }> } };
+
+export type SearchPageQueryVariables = Exact<{
+  query?: string | null | undefined;
+  first?: number;
+  after?: string | null | undefined;
+  sortKey?: SearchSortKey;
+  reverse?: boolean;
+  filter?: SearchFilter | null | undefined;
+}>;
+
+
+export type SearchPageQuery = { search: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, imageUrl: string | null, category: { id: string, name: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null }, facets: Array<{ name: string, values: Array<{ value: string, label: string, count: number }> }>, priceRange: { min: string, max: string } | null } };
 
 export type StorefrontPageQueryVariables = Exact<{
   id: string | number;

@@ -71,6 +71,20 @@ export type DeletePayload = {
   id: Scalars['ID']['output'];
 };
 
+export type Facet = {
+  __typename?: 'Facet';
+  /** "category" or "inStock"; `facets` always holds both, in that order, each possibly with no values. */
+  name: Scalars['String']['output'];
+  values: Array<FacetValue>;
+};
+
+export type FacetValue = {
+  __typename?: 'FacetValue';
+  count: Scalars['Int']['output'];
+  label: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
 export type FormField = {
   __typename?: 'FormField';
   name: Scalars['String']['output'];
@@ -139,6 +153,20 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PredictiveSearchResult = {
+  __typename?: 'PredictiveSearchResult';
+  categories: Array<Category>;
+  products: Array<Product>;
+  /** Completed queries for what was typed, most useful first. */
+  queries: Array<Scalars['String']['output']>;
+};
+
+export type PriceRange = {
+  __typename?: 'PriceRange';
+  max: Scalars['Decimal']['output'];
+  min: Scalars['Decimal']['output'];
+};
+
 export type Product = {
   __typename?: 'Product';
   category?: Maybe<Category>;
@@ -202,6 +230,17 @@ export type ProductImageUpload = {
   url: Scalars['String']['output'];
 };
 
+export type ProductSearchConnection = {
+  __typename?: 'ProductSearchConnection';
+  edges: Array<ProductEdge>;
+  facets: Array<Facet>;
+  pageInfo: PageInfo;
+  /** Lowest and highest price among the matches, ignoring priceMin/priceMax; null when nothing matches. */
+  priceRange?: Maybe<PriceRange>;
+  /** Exact number of matching products. */
+  totalCount: Scalars['Int']['output'];
+};
+
 /** How a list of products is ordered. */
 export enum ProductSortKey {
   /** Creation time, then id. */
@@ -217,9 +256,12 @@ export type Query = {
   /** Ordered by name (case-insensitive), then id. */
   categories: CategoryConnection;
   category?: Maybe<Category>;
+  /** At most limit (1-10) of each list. */
+  predictiveSearch: PredictiveSearchResult;
   product?: Maybe<Product>;
   /** Products in the sortKey order (reversed when reverse is true), narrowed by filter. Every sortKey, reverse and inStock is served, for all products or one category; priceMin/priceMax need sortKey PRICE, nameStartsWith needs sortKey NAME, and inStock cannot be combined with includeDeleted (BAD_USER_INPUT otherwise). */
   products: ProductConnection;
+  search: ProductSearchConnection;
 };
 
 
@@ -233,6 +275,12 @@ export type QueryCategoriesArgs = {
 export type QueryCategoryArgs = {
   id: Scalars['ID']['input'];
   includeDeleted?: Scalars['Boolean']['input'];
+};
+
+
+export type QueryPredictiveSearchArgs = {
+  limit?: Scalars['Int']['input'];
+  query: Scalars['String']['input'];
 };
 
 
@@ -251,6 +299,34 @@ export type QueryProductsArgs = {
   reverse?: Scalars['Boolean']['input'];
   sortKey?: ProductSortKey;
 };
+
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SearchFilter>;
+  first?: Scalars['Int']['input'];
+  query?: Scalars['String']['input'];
+  reverse?: Scalars['Boolean']['input'];
+  sortKey?: SearchSortKey;
+};
+
+/** Narrows a search; every given field must hold. */
+export type SearchFilter = {
+  /** Products of this category or of any category below it. */
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  priceMax?: InputMaybe<Scalars['Decimal']['input']>;
+  priceMin?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** How search results are ordered. */
+export enum SearchSortKey {
+  CreatedAt = 'CREATED_AT',
+  Name = 'NAME',
+  Price = 'PRICE',
+  /** Best match first (see the rules); ties by name, then id. With an empty query: NAME order. */
+  Relevance = 'RELEVANCE'
+}
 
 export type UpsertCategoryInput = {
   description?: InputMaybe<Scalars['String']['input']>;
