@@ -73,10 +73,18 @@ check: lint
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 # Two workers (pytest-xdist), each with its own moto and DynamoDB Local; a file's tests
-# stay on one worker, so its module fixtures (a served catalog, a stack) start once.
+# stay on one worker, so its module fixtures (a served catalog, a stack) start once. The
+# end-to-end tier runs in processes of its own: moto keeps one state per process, and its
+# tests reset it, which the functional tier's tables must never see.
 PYTEST_WORKERS ?= 2
+XDIST = -n $(PYTEST_WORKERS) --dist loadfile
 test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium e2e-node
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+ifeq ($(PYTEST_ARGS),)
+	$(BIN)/python -m pytest $(XDIST) tests/unit tests/functional
+	$(BIN)/python -m pytest $(XDIST) tests/e2e
+else
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+endif
 
 # The benchmark (not part of `make test`, whose suite runs only its smoke mode):
 # prints every figure and writes bench/results.json. BENCH_ARGS=--smoke for a quick run.

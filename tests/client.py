@@ -85,10 +85,23 @@ def schema_for(settings: Settings) -> CatalogSchema:
     return build_schema(settings)
 
 
+_searches: list[SearchService] = []
+
+
 @cache
 def search_for(settings: Settings) -> SearchService:
     """The index the handler of `settings` searches, which a test may replace or hold still."""
-    return SearchService(settings)
+    service = SearchService(settings)
+    _searches.append(service)
+    return service
+
+
+def stop_searches() -> None:
+    """Stop every index the tests' handlers started: a stream follower polls until stopped,
+    and followers left behind by earlier modules would slow every later request down. The
+    next search starts its index again, from the streams."""
+    for service in _searches:
+        service.stop()
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tier = item.path.relative_to(TESTS).parts[0]
         if tier in TIERS:
             item.add_marker(tier)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stopped_searches() -> Iterator[None]:
+    """After each module, the search indexes its handlers started stop following the streams."""
+    yield
+    from tests.client import stop_searches
+
+    stop_searches()

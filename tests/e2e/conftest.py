@@ -6,6 +6,7 @@ import json
 import shutil
 import signal
 import subprocess
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,18 @@ def start_server(tmp_path_factory: pytest.TempPathFactory, moto_endpoint: str) -
     started: list[Served] = []
 
     def start(**env: str) -> Served:
+        # moto keeps one state per process: tables of their own, so what another test
+        # of this worker left in the default ones is never this server's catalog.
+        tables = f"e2e-{uuid.uuid4().hex[:8]}"
         served = Served(
             tmp_path_factory.mktemp("catalog"),
             tmp_path_factory.mktemp("logs"),
-            cli_env(AWS_ENDPOINT_URL_DYNAMODB=moto_endpoint, **env),
+            cli_env(
+                AWS_ENDPOINT_URL_DYNAMODB=moto_endpoint,
+                CATALOG_PRODUCTS_TABLE=f"{tables}-products",
+                CATALOG_CATEGORIES_TABLE=f"{tables}-categories",
+                **env,
+            ),
         )
         started.append(served)
         return served
