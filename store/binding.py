@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pynamodb.models import Model
+
 from models import MODELS, Category, Product
 from models import images as image_files
 from settings import Settings
 from store import compat
 
+Tables = tuple[str, str, str | None, str]
 # The tables, endpoint and region the models were last bound to.
-_bound: list[tuple[str, str, str | None, str]] = []
+_bound: list[Tables] = []
+# The models' connections of tables bound before: binding back to them keeps their
+# botocore clients, each ~60 ms of CPU to make (a session loads endpoint and service
+# data). Tests switch between two backends and no backend for every test.
+_kept: dict[Tables, dict[type[Model], Any]] = {}
+KEPT_BINDINGS = 8
 
 
 def bind(settings: Settings) -> None:
@@ -17,7 +27,8 @@ def bind(settings: Settings) -> None:
     PynamoDB reads a model's connection settings from its `Meta` class, so binding
     is per process: the composition root calls this once, before any call, and a
     test that builds other settings binds again. Settings that name the same tables,
-    endpoint and region keep the models' connections (and their clients).
+    endpoint and region keep the models' connections (and their clients), as do
+    settings that name tables, endpoint and region bound before.
     """
     tables = (
         settings.products_table,
@@ -26,13 +37,20 @@ def bind(settings: Settings) -> None:
         settings.region,
     )
     if _bound != [tables]:
+        kept = _kept.pop(tables, {})
+        previous: dict[type[Model], Any] = {
+            model: compat.swap_connection(model, kept.get(model)) for model in MODELS
+        }
+        if _bound:
+            _kept[_bound[0]] = previous
+            while len(_kept) > KEPT_BINDINGS:
+                del _kept[next(iter(_kept))]
         _bound[:] = [tables]
         names = {Product: settings.products_table, Category: settings.categories_table}
         for model in MODELS:
             model.Meta.table_name = names[model]
             model.Meta.host = settings.endpoint_url
             model.Meta.region = settings.region
-            compat.forget_connection(model)
     image_files.configure(
         image_files.ImageConfig(
             bucket=settings.images_bucket,

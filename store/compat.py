@@ -43,6 +43,14 @@ def forget_connection(model: type[Model]) -> None:
     model._connection = None
 
 
+def swap_connection(model: type[Model], kept: Any | None) -> Any | None:
+    """Give the model the cached connection `kept` (None: build one from `Meta` on next use);
+    the one it had (`Model._connection`), or None."""
+    previous = getattr(model, "_connection", None)
+    model._connection = kept
+    return previous
+
+
 def register_once(emitter: Any, event: str, handler: Callable[..., Any], unique_id: str) -> None:
     """Register a botocore event handler once per emitter, cheaply.
 
