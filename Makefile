@@ -77,7 +77,7 @@ check: lint
 # end-to-end tier runs in processes of its own: moto keeps one state per process, and its
 # tests reset it, which the functional tier's tables must never see.
 PYTEST_WORKERS ?= 2
-XDIST = -n $(PYTEST_WORKERS) --dist loadfile
+XDIST = -n $(PYTEST_WORKERS) --dist loadfile --durations=10
 test: setup lint java dynamodb-local codegen-tools typescript-client graphiql chromium e2e-node
 ifeq ($(PYTEST_ARGS),)
 	$(BIN)/python -m pytest $(XDIST) tests/unit tests/functional

@@ -102,9 +102,13 @@ def local_backend(
     use_endpoint(None)
 
 
-# Behaviour tests run on both backends and both event formats; the format only
-# changes how the handler reads the event, so REST v1 runs on the real DynamoDB only.
-API_TARGETS = [("moto", "http-v2"), ("dynamodb-local", "http-v2"), ("dynamodb-local", "rest-v1")]
+# Behaviour tests run on both backends in the HTTP API v2 event format.
+API_TARGETS = [("moto", "http-v2"), ("dynamodb-local", "http-v2")]
+# The REST API v1 event changes only how the handler reads the request and its caller:
+# the modules that test those (a module sets REST_V1 = True) run on it too, on the real
+# DynamoDB; the others' behaviour does not depend on it (tests/functional/test_http.py and
+# test_graphql_over_http.py run every transport rule in both formats).
+REST_V1_TARGET = ("dynamodb-local", "rest-v1")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -117,11 +121,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if chosen:
             metafunc.parametrize("api_format", ["http-v2"])
             return
+        targets = API_TARGETS + (
+            [REST_V1_TARGET] if getattr(metafunc.module, "REST_V1", False) else []
+        )
         metafunc.parametrize(
             ("backend", "api_format"),
-            API_TARGETS,
+            targets,
             indirect=["backend"],
-            ids=[f"{api_format}-{backend}" for backend, api_format in API_TARGETS],
+            ids=[f"{api_format}-{backend}" for backend, api_format in targets],
         )
     elif "backend" in metafunc.fixturenames and not chosen:
         metafunc.parametrize("backend", BACKENDS, indirect=True)

@@ -21,6 +21,9 @@ from tests.catalog import (
 )
 from tests.client import ApiClient, load_event
 
+# Claims and errors are read from the event: both API Gateway formats (conftest.py).
+REST_V1 = True
+
 NEW_CATEGORY = {"input": {"id": "c1", "name": "Hats"}}
 
 

@@ -14,6 +14,9 @@ from settings import Settings
 from tests.catalog import GET_PRODUCT, LIST_PRODUCTS, UPSERT_PRODUCT, create_product
 from tests.client import DEFAULT_SETTINGS, ApiClient, http_event, schema_for
 
+# Claims and errors are read from the event: both API Gateway formats (conftest.py).
+REST_V1 = True
+
 schema = schema_for(DEFAULT_SETTINGS)
 
 
