@@ -70,15 +70,18 @@ def clear_tables(endpoint_url: str) -> None:
                 pending = client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
 
 
-_tables_ready: set[str] = set()
+def _tables_exist(endpoint_url: str) -> bool:
+    """Whether the server has the catalog's tables: moto's server shares this process's
+    moto state, which a test's `mock_aws` (tests/unit/test_entities.py) resets on exit."""
+    names = set(_client(endpoint_url).list_tables()["TableNames"])
+    return {model.Meta.table_name for model in MODELS} <= names
 
 
 def _empty_catalog(server: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> LocalDynamoDB:
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint_url)
     use_endpoint(server.endpoint_url)
-    if server.endpoint_url not in _tables_ready:
+    if not _tables_exist(server.endpoint_url):
         create_tables()
-        _tables_ready.add(server.endpoint_url)
     clear_tables(server.endpoint_url)
     return server
 
