@@ -1,4 +1,4 @@
-"""moto's TransactWriteItems, without copying every stream record the table ever had.
+"""moto's streams in a long test run: transactions that do not copy them, and a trim.
 
 To undo a failed transaction, moto 5 keeps a `copy.deepcopy` of each table it writes,
 and the copy takes the table's stream with it: every record since the table was made,
@@ -11,6 +11,11 @@ A record is made once and never changed, so the copy may share the records and n
 only a list of its own: a failed transaction still takes back the records its writes
 added, and no later record is lost. Revisit when moto stops deep-copying whole tables
 in `transact_write_items` (tests/unit/test_moto_streams.py fails then).
+
+DynamoDB drops a stream's records after 24 hours; moto keeps them all, and a search
+index starts by reading its tables' streams from their oldest record. Late in a test
+worker that was every write of the run: the first search of a module timed out
+reading tens of thousands of records. `trim_streams` drops them, as time would.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import StreamShard
 
 
@@ -32,3 +38,17 @@ def _copy_shard(shard: StreamShard, memo: dict[int, Any]) -> StreamShard:
 def share_stream_records() -> None:
     """Copy a table's stream with its records shared, from now on, in this process."""
     StreamShard.__deepcopy__ = _copy_shard  # type: ignore[attr-defined]
+
+
+def trim_streams() -> None:
+    """Drop every record of this process's moto tables' streams, as DynamoDB drops the
+    ones 24 hours old: sequence numbers go on from where they were, and an iterator
+    from TRIM_HORIZON starts after the records dropped. Readers of the streams are to
+    be stopped first: an iterator of a dropped record is no longer served."""
+    for regions in dynamodb_backends.values():
+        for backend in regions.values():
+            for table in backend.tables.values():
+                shard = table.stream_shard
+                if shard is not None:
+                    shard.starting_sequence_number += len(shard.items)
+                    shard.items = []

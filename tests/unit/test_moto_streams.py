@@ -1,4 +1,5 @@
-"""moto's transactions with streams shared, not deep-copied (cli/moto_streams.py)."""
+"""moto's streams in a long test run (cli/moto_streams.py): transactions share their
+records instead of deep-copying them, and a trim drops them as DynamoDB does in time."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodbstreams.models import dynamodbstreams_backends
 
-from cli.moto_streams import share_stream_records
+from cli.moto_streams import share_stream_records, trim_streams
 
 TABLE = "streamed"
 
@@ -72,3 +74,31 @@ def test_a_failed_transaction_takes_back_its_items_and_stream_records(dynamodb: 
 def test_moto_still_deep_copies_whole_tables_in_transactions() -> None:
     # When this fails, moto no longer copies the tables: cli/moto_streams.py can go.
     assert "copy.deepcopy(" in inspect.getsource(DynamoDBBackend.transact_write_items)
+
+
+def read_from_trim_horizon(client: Any) -> list[tuple[str, str, int]]:
+    arn = client.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+    streams = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    shard = streams.describe_stream(arn)["Shards"][0]
+    iterator = streams.get_shard_iterator(arn, shard["ShardId"], "TRIM_HORIZON")
+    records = streams.get_records(iterator.arn, 1000)["Records"]
+    return [
+        (
+            r["eventName"],
+            r["dynamodb"]["Keys"]["id"]["S"],
+            int(r["dynamodb"]["SequenceNumber"]),
+        )
+        for r in records
+    ]
+
+
+def test_a_trimmed_stream_is_read_from_the_first_record_after_the_trim(dynamodb: Any) -> None:
+    dynamodb.put_item(TableName=TABLE, Item={"id": {"S": "a"}})
+    [(_, _, before)] = read_from_trim_horizon(dynamodb)
+
+    trim_streams()
+    dynamodb.put_item(TableName=TABLE, Item={"id": {"S": "b"}})
+
+    [(event, key, after)] = read_from_trim_horizon(dynamodb)
+    assert (event, key) == ("INSERT", "b")
+    assert after > before
