@@ -111,6 +111,26 @@ def reindex(_args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    from cli.bulk_files import JSONL, format_of
+    from cli.export import export
+
+    try:
+        file_format = format_of(args.out or "", args.format) if args.out else args.format or JSONL
+    except ValueError as error:
+        print(f"catalog export: {error}", file=sys.stderr)
+        return 2
+    _bound_store()
+    if args.out is None:
+        report = export(sys.stdout, file_format, include_deleted=args.include_deleted)
+    else:
+        # newline="": the CSV module writes RFC 4180's CRLF itself, JSON Lines writes \n.
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            report = export(out, file_format, include_deleted=args.include_deleted)
+    print(f"exported {report.categories} categories, {report.products} products", file=sys.stderr)
+    return 0
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from schema.root import build_schema
     from settings import Settings
@@ -204,6 +224,22 @@ def parser() -> argparse.ArgumentParser:
         "applies always win over what it read.",
     )
     command.set_defaults(run=reindex)
+
+    command = commands.add_parser(
+        "export",
+        help="write the catalog to a JSON Lines (lossless) or CSV (products) file",
+        description="JSON Lines: categories, then products, with the API's field names "
+        "(docs/bulk.md). CSV: products only, for spreadsheets. Reads the tables the "
+        "settings name, page by page.",
+    )
+    command.add_argument("--out", help="file to write (default: standard output)")
+    command.add_argument(
+        "--format", choices=("jsonl", "csv"), help="default: the --out file's extension, or jsonl"
+    )
+    command.add_argument(
+        "--include-deleted", action="store_true", help="export soft-deleted items too"
+    )
+    command.set_defaults(run=export)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(
