@@ -131,6 +131,45 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_file(args: argparse.Namespace) -> int:
+    from cli.bulk_files import format_of
+    from cli.bulk_import import BadFile, run_import
+
+    path = Path(args.file)
+    try:
+        file_format = format_of(args.file, args.format)
+    except ValueError as error:
+        print(f"catalog import: {error}", file=sys.stderr)
+        return 2
+    if bool(args.url) != bool(args.token):
+        print("catalog import: --url and --token go together", file=sys.stderr)
+        return 2
+    if not path.is_file():
+        print(f"catalog import: {path} is not a file", file=sys.stderr)
+        return 2
+    if not args.url:
+        _bound_store()
+    try:
+        report = run_import(
+            path,
+            file_format,
+            rate=args.rate,
+            resume=args.resume,
+            dry_run=args.dry_run,
+            url=args.url,
+            token=args.token,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    except BadFile as error:
+        print(f"catalog import: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("catalog import: interrupted; --resume continues where it stopped", file=sys.stderr)
+        return 130
+    print(report.counts())
+    return 1 if report.rejected_count else 0
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from schema.root import build_schema
     from settings import Settings
@@ -240,6 +279,26 @@ def parser() -> argparse.ArgumentParser:
         "--include-deleted", action="store_true", help="export soft-deleted items too"
     )
     command.set_defaults(run=export)
+
+    command = commands.add_parser(
+        "import",
+        help="write a JSON Lines or CSV file's categories and products (idempotent, "
+        "resumable, paced)",
+        description="Each row is checked as the API checks it; rejected rows go to "
+        "FILE.rejects and make the exit status 1 (docs/bulk.md).",
+    )
+    command.add_argument("file", help="the file to import, as catalog export writes it")
+    command.add_argument("--format", choices=("jsonl", "csv"), help="default: the extension")
+    command.add_argument(
+        "--rate", type=_positive, default=100.0, help="rows per second at most (default 100)"
+    )
+    command.add_argument(
+        "--resume", action="store_true", help="continue an interrupted import of this file"
+    )
+    command.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    command.add_argument("--url", help="a deployed admin route: send upsertProducts batches")
+    command.add_argument("--token", help="the admin's bearer token for --url")
+    command.set_defaults(run=import_file)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(

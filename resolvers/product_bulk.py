@@ -64,8 +64,12 @@ class _Checked:
     fresh: bool
 
 
-def upsert_products(inputs: Sequence[BulkInput]) -> list[BulkResult]:
-    """Apply each input as `upsert_product` would; the results in input order."""
+def upsert_products(inputs: Sequence[BulkInput], *, write: bool = True) -> list[BulkResult]:
+    """Apply each input as `upsert_product` would; the results in input order.
+
+    Without `write`, only reads: each result holds the product as it would be written,
+    or the error the read shows (`catalog import --dry-run`).
+    """
     if not 1 <= len(inputs) <= MAX_INPUTS:
         raise BadUserInput(f"inputs must hold 1-{MAX_INPUTS} products, not {len(inputs)}.")
     results = [BulkResult(index) for index in range(len(inputs))]
@@ -77,24 +81,28 @@ def upsert_products(inputs: Sequence[BulkInput]) -> list[BulkResult]:
     for item in checked:
         try:
             current = stored.get(item.product_id)
-            product, write = products.planned_write(
+            product, item_write = products.planned_write(
                 item.product_id, current, item.changes, item.expected_version
             )
         except CatalogError as error:
             results[item.index].error = error
             continue
-        planned.append((item, product, write))
+        planned.append((item, product, item_write))
     categories = get_many(
         Category,
-        (change.category_id for _, _, write in planned for change in write.counts),
+        (change.category_id for _, _, planned_write in planned for change in planned_write.counts),
         consistent=True,
     )
     planned = [
-        (item, product, write)
-        for item, product, write in planned
-        if _category_ok(product, write, categories, results[item.index])
+        (item, product, item_write)
+        for item, product, item_write in planned
+        if _category_ok(product, item_write, categories, results[item.index])
     ]
-    written = commit_many([write for _, _, write in planned])
+    if not write:
+        for item, product, _ in planned:
+            results[item.index].product = product
+        return results
+    written = commit_many([planned_write for _, _, planned_write in planned])
     for (item, product, _), ok in zip(planned, written, strict=True):
         result = results[item.index]
         if ok:

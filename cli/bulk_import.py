@@ -1,0 +1,452 @@
+"""`catalog import`: a JSON Lines or CSV file into the catalog, as the API would write it.
+
+Every product row goes through `upsertProducts`' own code (resolvers/product_bulk.py),
+100 rows a batch: directly against the tables the settings name, or, with a URL and a
+token, as `upsertProducts` requests to a deployed admin route. Idempotent (a row equal
+to the stored item is not written), resumable (a state file beside the input records
+the last line whose batch was written) and paced (`rate` rows per second).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from cli.bulk_files import CSV, CSV_HEADER, JSONL, PRODUCT_FIELDS
+from errors import BadUserInput, CatalogError, ServiceUnavailable
+from models import Category, Product
+from models.base import values
+from resolvers import categories, product_bulk, products, validation
+from resolvers.product_bulk import BulkInput
+from schema.scalars import parse_decimal
+from store.entities import get_many
+
+BATCH = product_bulk.MAX_INPUTS
+# Rows per second by default: each product write also writes its list indexes, whose
+# busiest partition (all live, in-stock products) takes 1,000 write units a second,
+# and a transaction costs two: 100 a second leaves room for the API's own writes.
+DEFAULT_RATE = 100.0
+MAX_BACKOFFS = 6
+# The API's input fields by their public names, for the rows' cells and keys.
+INPUT_FIELDS = {
+    name: attribute
+    for attribute, name in PRODUCT_FIELDS.items()
+    if attribute
+    in ("name", "description", "price", "currency", "stock", "image_url", "category_id")
+}
+
+
+class BadFile(Exception):
+    """A file that cannot be imported at all: not UTF-8, wrong header, broken JSON."""
+
+
+@dataclass
+class Row:
+    """One row of the file: where it starts, its text as it was, and what it holds."""
+
+    line: int
+    raw: str
+    kind: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Rejected:
+    line: int
+    field: str | None
+    reason: str
+    raw: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    # Rows rejected by the run this one resumes.
+    earlier_rejected: int = 0
+
+    @property
+    def rejected_count(self) -> int:
+        return self.earlier_rejected + len(self.rejected)
+
+    def counts(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected_count}"
+        )
+
+
+def read_rows(path: Path, file_format: str) -> list[Row]:
+    """Every row of the file, or BadFile naming what is wrong with it."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise BadFile(f"{path} is not UTF-8 text (line {line}, byte {error.start})") from None
+    return _jsonl_rows(text) if file_format == JSONL else _csv_rows(text)
+
+
+def _jsonl_rows(text: str) -> list[Row]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BadFile(f"invalid JSON on line {number}: {error.msg}") from None
+        if not isinstance(value, dict):
+            raise BadFile(f"invalid JSON on line {number}: expected an object")
+        rows.append(Row(number, line, str(value.get("type")), value))
+    return rows
+
+
+def _csv_rows(text: str) -> list[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BadFile(
+            "the CSV file is empty: it needs the header " + ",".join(CSV_HEADER)
+        ) from None
+    if tuple(header) != CSV_HEADER:
+        raise BadFile(
+            f"wrong CSV header on line 1: expected {','.join(CSV_HEADER)}, found {','.join(header)}"
+        )
+    rows = []
+    start = reader.line_num + 1
+    for cells in reader:
+        if cells and len(cells) != len(CSV_HEADER):
+            raise BadFile(f"line {start}: {len(cells)} cells, the header has {len(CSV_HEADER)}")
+        if cells:
+            # An empty cell is a null; stock and currency empty keep their defaults.
+            fields: dict[str, Any] = {
+                name: value or None
+                for name, value in zip(CSV_HEADER, cells, strict=True)
+                if value != "" or name not in ("stock", "currency")
+            }
+            rows.append(Row(start, _csv_line(cells), "product", fields))
+        start = reader.line_num + 1
+    return rows
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
+
+
+def product_input(fields: dict[str, Any]) -> BulkInput:
+    """A row's product as `upsertProduct` takes it; BadUserInput for cells the API's
+    scalars would refuse (a price or a stock that is not a number)."""
+    changes: dict[str, Any] = {}
+    for name, attribute in INPUT_FIELDS.items():
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "price" and value is not None:
+            try:
+                value = parse_decimal(value)
+            except ValueError as error:
+                raise BadUserInput(str(error), field="price") from None
+        if name == "stock" and isinstance(value, str):
+            if not value.strip().lstrip("-").isdigit():
+                raise BadUserInput("stock must be a whole number.", field="stock")
+            value = int(value)
+        changes[attribute] = value
+    product_id = fields.get("id")
+    if not product_id:
+        # Without an id every import of the row would create another product.
+        raise BadUserInput("id is required to import a product.", field="id")
+    return BulkInput(str(product_id), changes, None)
+
+
+def unchanged(stored: Product | None, given: BulkInput) -> bool:
+    """Whether the row, checked as the API checks it, equals the stored product."""
+    if stored is None or stored.deleted_at is not None:
+        return False
+    changes = products.checked_upsert(given.product_id, given.changes, None)
+    current = values(stored)
+    return all(current.get(name) == value for name, value in changes.items())
+
+
+class Sender:
+    """Where the batches go: the tables directly, or a deployed admin route."""
+
+    def __init__(self, url: str | None, token: str | None, dry_run: bool) -> None:
+        self.url, self.token, self.dry_run = url, token, dry_run
+
+    def products(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
+        """Each input's outcome: `created`/`updated`, or its error."""
+        if self.url:
+            return self._remote(inputs)
+        stored = get_many(Product, [given.product_id or "" for given in inputs], consistent=True)
+        results = product_bulk.upsert_products(inputs, write=not self.dry_run)
+        return [
+            (None, result.error)
+            if result.error
+            else ("updated" if given.product_id in stored else "created", None)
+            for given, result in zip(inputs, results, strict=True)
+        ]
+
+    def _remote(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
+        query = (
+            "mutation Import($inputs: [UpsertProductInput!]!) { upsertProducts(inputs: $inputs) "
+            "{ index product { version } error { code message field } } }"
+        )
+        variables = {"inputs": [_wire(given) for given in inputs]}
+        request = urllib.request.Request(
+            self.url or "",
+            data=json.dumps({"query": query, "variables": variables}).encode(),
+            headers={"content-type": "application/json", "authorization": f"Bearer {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            body = json.loads(answer.read())
+        if body.get("errors"):
+            error = body["errors"][0]
+            code = (error.get("extensions") or {}).get("code", "")
+            if code == "SERVICE_UNAVAILABLE":
+                raise ServiceUnavailable(error["message"])
+            raise SystemExit(
+                f"catalog import: the API refused the batch: {code} {error['message']}"
+            )
+        outcomes: list[tuple[str | None, CatalogError | None]] = []
+        for result in body["data"]["upsertProducts"]:
+            if result["error"]:
+                wrong = CatalogError(result["error"]["message"], result["error"]["field"])
+                outcomes.append((None, wrong))
+            else:
+                # Over the API an equal row cannot be told apart: version 1 is a creation.
+                outcomes.append(
+                    ("created" if result["product"]["version"] == 1 else "updated", None)
+                )
+        return outcomes
+
+
+def _wire(given: BulkInput) -> dict[str, Any]:
+    names = {attribute: name for name, attribute in INPUT_FIELDS.items()}
+    wire: dict[str, Any] = {"id": given.product_id}
+    for attribute, value in given.changes.items():
+        wire[names[attribute]] = str(value) if attribute == "price" and value is not None else value
+    return wire
+
+
+@dataclass
+class State:
+    """Where an interrupted import stopped: beside the input, never in the tables."""
+
+    path: Path
+    done_through: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def load(self) -> None:
+        if self.path.exists():
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+            self.done_through = int(saved["done_through_line"])
+            self.counts = dict(saved["counts"])
+
+    def save(self, line: int, report: ImportReport) -> None:
+        self.done_through = line
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        counts = {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected_count,
+        }
+        temporary.write_text(json.dumps({"done_through_line": line, "counts": counts}))
+        os.replace(temporary, self.path)
+
+
+def run_import(
+    path: Path,
+    file_format: str,
+    *,
+    rate: float = DEFAULT_RATE,
+    resume: bool = False,
+    dry_run: bool = False,
+    url: str | None = None,
+    token: str | None = None,
+    progress: Callable[[str], None] = lambda line: None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ImportReport:
+    """Import the file; its rejects go to `FILE.rejects` in the file's format."""
+    rows = read_rows(path, file_format)
+    state = State(path.with_name(path.name + ".import-state"))
+    report = ImportReport()
+    if resume:
+        state.load()
+        report.created = state.counts.get("created", 0)
+        report.updated = state.counts.get("updated", 0)
+        report.unchanged = state.counts.get("unchanged", 0)
+        report.earlier_rejected = state.counts.get("rejected", 0)
+    rejects = RejectsFile(
+        path.with_name(path.name + ".rejects"), file_format, append=report.earlier_rejected > 0
+    )
+    sender = Sender(url, token, dry_run)
+    pending = [row for row in rows if row.line > state.done_through]
+    started, done, shown = time.monotonic(), 0, 0
+    try:
+        for batch in _batches(pending):
+            _import_batch(batch, sender, report, dry_run)
+            # In the file's order (a batch refuses some rows before it writes the others).
+            report.rejected[shown:] = sorted(report.rejected[shown:], key=lambda r: r.line)
+            for rejected in report.rejected[shown:]:
+                rejects.write(rejected.raw)
+                where = f"{rejected.field}: " if rejected.field else ""
+                progress(f"line {rejected.line}: {where}{rejected.reason}")
+            shown = len(report.rejected)
+            if not dry_run:
+                state.save(batch[-1].line, report)
+            done += len(batch)
+            elapsed = time.monotonic() - started
+            progress(_progress_line(done, len(pending), elapsed))
+            wait = done / rate - elapsed
+            if wait > 0:
+                sleep(wait)
+    finally:
+        rejects.close()
+    if not dry_run:
+        state.path.unlink(missing_ok=True)
+    return report
+
+
+def _progress_line(done: int, total: int, elapsed: float) -> str:
+    speed = done / elapsed if elapsed > 0 else 0.0
+    left = (total - done) / speed if speed else 0.0
+    return f"{done}/{total} rows, {speed:.0f} rows/s, ETA {left:.0f}s"
+
+
+class RejectsFile:
+    """`FILE.rejects`: the rejected rows as they were, in the input's format; made on
+    the first reject, so a clean import leaves none."""
+
+    def __init__(self, path: Path, file_format: str, *, append: bool) -> None:
+        self.path, self.format, self.append = path, file_format, append
+        self.file: TextIO | None = None
+        if not append:
+            path.unlink(missing_ok=True)
+
+    def write(self, raw: str) -> None:
+        if self.file is None:
+            self.file = self.path.open("a" if self.append else "w", encoding="utf-8", newline="")
+            if self.format == CSV and not self.append:
+                self.file.write(",".join(CSV_HEADER) + "\r\n")
+        self.file.write(raw if raw.endswith("\n") else raw + "\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _batches(rows: list[Row]) -> Iterator[list[Row]]:
+    # Categories come before products in an export; a batch holds one kind.
+    batch: list[Row] = []
+    for row in rows:
+        if batch and (len(batch) == BATCH or batch[0].kind != row.kind):
+            yield batch
+            batch = []
+        batch.append(row)
+    if batch:
+        yield batch
+
+
+def _import_batch(batch: list[Row], sender: Sender, report: ImportReport, dry_run: bool) -> None:
+    for attempt in range(MAX_BACKOFFS + 1):
+        try:
+            if batch[0].kind == "category":
+                _categories(batch, report, dry_run or bool(sender.url))
+            else:
+                _products(batch, sender, report)
+            return
+        except ServiceUnavailable:
+            # Throttled: DynamoDB asks for less; wait longer each time.
+            if attempt == MAX_BACKOFFS:
+                raise
+            time.sleep(min(30.0, 0.5 * 2**attempt))
+
+
+def _reject(report: ImportReport, row: Row, error: CatalogError) -> None:
+    report.rejected.append(Rejected(row.line, error.field, error.message, row.raw))
+
+
+def _products(batch: list[Row], sender: Sender, report: ImportReport) -> None:
+    inputs: list[tuple[Row, BulkInput]] = []
+    for row in batch:
+        try:
+            if row.kind != "product":
+                raise BadUserInput(f"type must be category or product, not {row.kind!r}.", "type")
+            inputs.append((row, product_input(row.fields)))
+        except CatalogError as error:
+            _reject(report, row, error)
+    if not sender.url:
+        inputs = _changed(inputs, report)
+    if not inputs:
+        return
+    outcomes = sender.products([given for _, given in inputs])
+    for (row, _), (outcome, refused) in zip(inputs, outcomes, strict=True):
+        if refused is not None:
+            _reject(report, row, refused)
+        elif outcome == "created":
+            report.created += 1
+        else:
+            report.updated += 1
+
+
+def _changed(
+    inputs: list[tuple[Row, BulkInput]], report: ImportReport
+) -> list[tuple[Row, BulkInput]]:
+    """The rows that differ from what is stored; the others are counted unchanged."""
+    stored = get_many(Product, [given.product_id or "" for _, given in inputs], consistent=True)
+    kept = []
+    for row, given in inputs:
+        try:
+            same = unchanged(stored.get(given.product_id or ""), given)
+        except CatalogError as error:
+            _reject(report, row, error)
+            continue
+        if same:
+            report.unchanged += 1
+        else:
+            kept.append((row, given))
+    return kept
+
+
+def _categories(batch: list[Row], report: ImportReport, dry_run: bool) -> None:
+    stored = get_many(Category, [str(row.fields.get("id") or "") for row in batch], consistent=True)
+    for row in batch:
+        category_id = row.fields.get("id")
+        changes: dict[str, Any] = {
+            name: row.fields[name] for name in ("name", "description") if name in row.fields
+        }
+        current = stored.get(str(category_id))
+        if current is not None and all(getattr(current, k) == v for k, v in changes.items()):
+            report.unchanged += 1
+            continue
+        try:
+            if not category_id:
+                raise BadUserInput("id is required to import a category.", field="id")
+            if dry_run:
+                validation.item_id(str(category_id))
+                validation.fields(changes, validation.CATEGORY_FIELDS)
+            else:
+                categories.upsert_category(str(category_id), changes, None)
+        except CatalogError as error:
+            _reject(report, row, error)
+            continue
+        if current is None:
+            report.created += 1
+        else:
+            report.updated += 1
