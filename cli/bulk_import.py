@@ -172,9 +172,10 @@ def product_input(fields: dict[str, Any]) -> BulkInput:
     return BulkInput(str(product_id), changes, None)
 
 
-def unchanged(stored: Product | None, given: BulkInput) -> bool:
-    """Whether the row, checked as the API checks it, equals the stored product."""
-    if stored is None or stored.deleted_at is not None:
+def unchanged(stored: Product | None, given: BulkInput, *, deleted: bool = False) -> bool:
+    """Whether the row (`deleted`: with a deletedAt), checked as the API checks it,
+    equals the stored product."""
+    if stored is None or (stored.deleted_at is not None) != deleted:
         return False
     changes = products.checked_upsert(given.product_id, given.changes, None)
     current = values(stored)
@@ -396,13 +397,17 @@ def _products(batch: list[Row], sender: Sender, report: ImportReport) -> None:
     if not inputs:
         return
     outcomes = sender.products([given for _, given in inputs])
-    for (row, _), (outcome, refused) in zip(inputs, outcomes, strict=True):
+    for (row, given), (outcome, refused) in zip(inputs, outcomes, strict=True):
         if refused is not None:
             _reject(report, row, refused)
-        elif outcome == "created":
+            continue
+        if outcome == "created":
             report.created += 1
         else:
             report.updated += 1
+        if row.fields.get("deletedAt") and not (sender.dry_run or sender.url):
+            # A deleted item stays deleted: written, then soft-deleted as the API does.
+            products.delete_product(given.product_id or "", hard=False, expected_version=None)
 
 
 def _changed(
@@ -413,7 +418,8 @@ def _changed(
     kept = []
     for row, given in inputs:
         try:
-            same = unchanged(stored.get(given.product_id or ""), given)
+            deleted = bool(row.fields.get("deletedAt"))
+            same = unchanged(stored.get(given.product_id or ""), given, deleted=deleted)
         except CatalogError as error:
             _reject(report, row, error)
             continue
@@ -432,7 +438,12 @@ def _categories(batch: list[Row], report: ImportReport, dry_run: bool) -> None:
             name: row.fields[name] for name in ("name", "description") if name in row.fields
         }
         current = stored.get(str(category_id))
-        if current is not None and all(getattr(current, k) == v for k, v in changes.items()):
+        deleted = bool(row.fields.get("deletedAt"))
+        if (
+            current is not None
+            and (current.deleted_at is not None) == deleted
+            and all(getattr(current, k) == v for k, v in changes.items())
+        ):
             report.unchanged += 1
             continue
         try:
@@ -443,6 +454,8 @@ def _categories(batch: list[Row], report: ImportReport, dry_run: bool) -> None:
                 validation.fields(changes, validation.CATEGORY_FIELDS)
             else:
                 categories.upsert_category(str(category_id), changes, None)
+                if deleted:
+                    categories.delete_category(str(category_id), hard=False, expected_version=None)
         except CatalogError as error:
             _reject(report, row, error)
             continue

@@ -10,7 +10,14 @@ import pytest
 
 from cli import bulk_import
 from cli.main import main
-from tests.catalog import assert_counts_match, create_category, create_product, get_product
+from tests.catalog import (
+    DELETE_CATEGORY,
+    DELETE_PRODUCT,
+    assert_counts_match,
+    create_category,
+    create_product,
+    get_product,
+)
 from tests.client import ApiClient
 from tests.functional.conftest import clear_tables
 
@@ -18,8 +25,8 @@ from tests.functional.conftest import clear_tables
 VOLATILE = ("createdAt", "updatedAt", "version")
 
 
-def export_lines(path: Path) -> list[dict[str, Any]]:
-    assert main(["export", "--out", str(path)]) == 0
+def export_lines(path: Path, *args: str) -> list[dict[str, Any]]:
+    assert main(["export", "--out", str(path), *args]) == 0
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return sorted(
         ({k: v for k, v in line.items() if k not in VOLATILE} for line in lines),
@@ -57,6 +64,34 @@ def test_import_round_trip_gives_back_the_same_export(
     counts = last_line(capsys.readouterr().out)
     assert counts == "created 4, updated 0, unchanged 0, rejected 0"
     assert export_lines(tmp_path / "second.jsonl") == before
+    assert_counts_match(api)
+
+
+def test_import_round_trip_keeps_deleted_items_deleted(
+    api: ApiClient, backend: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shoes = create_category(api, "Shoes")
+    old = create_category(api, "Old")
+    api.ok(DELETE_CATEGORY, {"id": old["id"]})
+    create_product(api, id="live", name="Live", categoryId=shoes["id"])
+    create_product(api, id="gone", name="Gone", categoryId=shoes["id"])
+    api.ok(DELETE_PRODUCT, {"id": "gone"})
+    before = export_lines(tmp_path / "first.jsonl", "--include-deleted")
+    clear_tables(backend.endpoint_url)
+
+    assert main(["import", str(tmp_path / "first.jsonl")]) == 0
+    assert main(["import", str(tmp_path / "first.jsonl")]) == 0
+
+    assert last_line(capsys.readouterr().out) == "created 0, updated 0, unchanged 4, rejected 0"
+    after = export_lines(tmp_path / "second.jsonl", "--include-deleted")
+    # The same file apart from times (deletedAt is the time of the import's delete).
+    assert [(line["id"], line["deletedAt"] is None) for line in after] == [
+        (line["id"], line["deletedAt"] is None) for line in before
+    ]
+    assert [{**line, "deletedAt": None} for line in after] == [
+        {**line, "deletedAt": None} for line in before
+    ]
+    assert get_product(api, "gone") is None
     assert_counts_match(api)
 
 
