@@ -14,6 +14,7 @@ import io
 import json
 import os
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -212,16 +213,13 @@ class Sender:
             data=json.dumps({"query": query, "variables": variables}).encode(),
             headers={"content-type": "application/json", "authorization": f"Bearer {self.token}"},
         )
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            body = json.loads(answer.read())
+        body = _answer(request)
         if body.get("errors"):
             error = body["errors"][0]
             code = (error.get("extensions") or {}).get("code", "")
             if code == "SERVICE_UNAVAILABLE":
                 raise ServiceUnavailable(error["message"])
-            raise SystemExit(
-                f"catalog import: the API refused the batch: {code} {error['message']}"
-            )
+            raise BadFile(f"the API refused a batch: {code} {error['message']}")
         outcomes: list[tuple[str | None, CatalogError | None]] = []
         for result in body["data"]["upsertProducts"]:
             if result["error"]:
@@ -233,6 +231,26 @@ class Sender:
                     ("created" if result["product"]["version"] == 1 else "updated", None)
                 )
         return outcomes
+
+
+def _answer(request: urllib.request.Request) -> dict[str, Any]:
+    """The GraphQL answer, also from an HTTP error status; BadFile when there is none."""
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            raw = answer.read()
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        if error.code in (429, 503):
+            raise ServiceUnavailable(f"the API answered HTTP {error.code}") from None
+    except (urllib.error.URLError, TimeoutError) as error:
+        raise BadFile(f"cannot reach {request.full_url}: {error}") from None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise BadFile(f"{request.full_url} did not answer GraphQL JSON") from None
+    if not isinstance(body, dict) or not ("data" in body or "errors" in body):
+        raise BadFile(f"{request.full_url} did not answer GraphQL JSON")
+    return body
 
 
 def _wire(given: BulkInput) -> dict[str, Any]:

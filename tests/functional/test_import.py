@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +229,77 @@ def test_import_resumes_after_an_interrupt_without_losing_or_doubling(
     assert last_line(capsys.readouterr().out) == "created 250, updated 0, unchanged 0, rejected 0"
     assert all(get_product(api, f"p{i:03}")["version"] == 1 for i in (0, 199, 200, 249))
     assert not (tmp_path / "in.jsonl.import-state").exists()
+
+
+class AdminRoute:
+    """A stand-in for a deployed admin route: POSTs go to the Lambda handler as an admin
+    when they carry the expected bearer token."""
+
+    def __init__(self, api: ApiClient, token: str) -> None:
+        route = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                # Mangum runs the app on the thread's event loop; this thread has none.
+                asyncio.set_event_loop(asyncio.new_event_loop())
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                route.seen.append(self.headers.get("authorization", ""))
+                if self.headers.get("authorization") != f"Bearer {token}":
+                    answer = api.public(body["query"], body["variables"]).body
+                else:
+                    answer = api.admin(body["query"], body["variables"]).body
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.seen: list[str] = []
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/admin/graphql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_import_through_the_admin_route_sends_upsert_products_batches(
+    api: ApiClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create_product(api, id="old", name="Old")
+    lines = [product_line(f"p{i:03}") for i in range(150)]
+    lines += [product_line("old", name="Renamed"), product_line("bad", price="-1")]
+    source = write_lines(tmp_path / "in.jsonl", lines)
+    route = AdminRoute(api, "s3cret")
+    try:
+        status = main(["import", str(source), "--url", route.url, "--token", "s3cret"])
+    finally:
+        route.close()
+
+    assert status == 1
+    assert last_line(capsys.readouterr().out) == "created 150, updated 1, unchanged 0, rejected 1"
+    # Two batches of upsertProducts: 100 rows, then 52.
+    assert route.seen == ["Bearer s3cret", "Bearer s3cret"]
+    assert get_product(api, "p149") is not None
+    assert get_product(api, "old")["name"] == "Renamed"
+    assert get_product(api, "bad") is None
+
+
+def test_import_through_the_admin_route_with_a_wrong_token_stops_clearly(
+    api: ApiClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [product_line("a")])
+    route = AdminRoute(api, "s3cret")
+    try:
+        status = main(["import", str(source), "--url", route.url, "--token", "wrong"])
+    finally:
+        route.close()
+
+    assert status == 2
+    assert "catalog import: the API refused a batch: UNAUTHENTICATED" in capsys.readouterr().err
+    assert get_product(api, "a") is None
