@@ -36,6 +36,8 @@ BATCH = product_bulk.MAX_INPUTS
 # and a transaction costs two: 100 a second leaves room for the API's own writes.
 DEFAULT_RATE = 100.0
 MAX_BACKOFFS = 6
+# The codes of a single write's refusal that concern its row, not the whole import.
+ROW_CODES = frozenset({"BAD_USER_INPUT", "CONFLICT", "NOT_FOUND"})
 # The API's input fields by their public names, for the rows' cells and keys.
 INPUT_FIELDS = {
     name: attribute
@@ -188,13 +190,17 @@ class Sender:
 
     def __init__(self, url: str | None, token: str | None, dry_run: bool) -> None:
         self.url, self.token, self.dry_run = url, token, dry_run
+        # Categories a dry run would have written, for the products after them.
+        self.planned_categories: set[str] = set()
 
     def products(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
         """Each input's outcome: `created`/`updated`, or its error."""
         if self.url:
             return self._remote(inputs)
         stored = get_many(Product, [given.product_id or "" for given in inputs], consistent=True)
-        results = product_bulk.upsert_products(inputs, write=not self.dry_run)
+        results = product_bulk.upsert_products(
+            inputs, write=not self.dry_run, live=self.planned_categories
+        )
         return [
             (None, result.error)
             if result.error
@@ -202,12 +208,44 @@ class Sender:
             for given, result in zip(inputs, results, strict=True)
         ]
 
-    def _remote(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
-        query = (
-            "mutation Import($inputs: [UpsertProductInput!]!) { upsertProducts(inputs: $inputs) "
-            "{ index product { version } error { code message field } } }"
+    def category(self, category_id: str, changes: dict[str, Any], *, deleted: bool) -> bool:
+        """Write one category (then soft-delete it when `deleted`); whether it was new."""
+        if not category_id:
+            raise BadUserInput("id is required to import a category.", field="id")
+        if self.dry_run:
+            validation.item_id(category_id)
+            validation.fields(changes, validation.CATEGORY_FIELDS)
+            if not deleted:
+                self.planned_categories.add(category_id)
+            return True
+        if self.url:
+            return self._remote_category(category_id, changes, deleted=deleted)
+        category = categories.upsert_category(category_id, changes, None)
+        if deleted:
+            categories.delete_category(category_id, hard=False, expected_version=None)
+        return int(category.version) == 1
+
+    def _remote_category(self, category_id: str, changes: dict[str, Any], *, deleted: bool) -> bool:
+        data = self._send(
+            "mutation Import($input: UpsertCategoryInput!) "
+            "{ upsertCategory(input: $input) { version } }",
+            {"input": {"id": category_id, **changes}},
+            refused_per_row=True,
         )
-        variables = {"inputs": [_wire(given) for given in inputs]}
+        if deleted:
+            self._send(
+                "mutation Delete($id: ID!) { deleteCategory(id: $id) { id } }",
+                {"id": category_id},
+                refused_per_row=True,
+            )
+        return int(data["upsertCategory"]["version"]) == 1
+
+    def _send(
+        self, query: str, variables: dict[str, Any], *, refused_per_row: bool = False
+    ) -> dict[str, Any]:
+        """POST one operation to the admin route; its `data`. A refusal of the whole
+        request (auth, throttling) ends the import; a row's own (`refused_per_row`, a
+        single upsert's BAD_USER_INPUT) is that row's CatalogError."""
         request = urllib.request.Request(
             self.url or "",
             data=json.dumps({"query": query, "variables": variables}).encode(),
@@ -219,17 +257,29 @@ class Sender:
             code = (error.get("extensions") or {}).get("code", "")
             if code == "SERVICE_UNAVAILABLE":
                 raise ServiceUnavailable(error["message"])
+            if refused_per_row and code in ROW_CODES:
+                refused = CatalogError(error["message"])
+                refused.code = code
+                raise refused
             raise BadFile(f"the API refused a batch: {code} {error['message']}")
+        return body["data"]  # type: ignore[no-any-return]
+
+    def _remote(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
+        data = self._send(
+            "mutation Import($inputs: [UpsertProductInput!]!) { upsertProducts(inputs: $inputs) "
+            "{ index product { version } error { code message field } } }",
+            {"inputs": [_wire(given) for given in inputs]},
+        )
         outcomes: list[tuple[str | None, CatalogError | None]] = []
-        for result in body["data"]["upsertProducts"]:
+        for result in data["upsertProducts"]:
             if result["error"]:
-                wrong = CatalogError(result["error"]["message"], result["error"]["field"])
-                outcomes.append((None, wrong))
+                refused = CatalogError(result["error"]["message"], result["error"]["field"])
+                refused.code = result["error"]["code"]
+                outcomes.append((None, refused))
             else:
                 # Over the API an equal row cannot be told apart: version 1 is a creation.
-                outcomes.append(
-                    ("created" if result["product"]["version"] == 1 else "updated", None)
-                )
+                created = result["product"]["version"] == 1
+                outcomes.append(("created" if created else "updated", None))
         return outcomes
 
 
@@ -386,7 +436,7 @@ def _import_batch(batch: list[Row], sender: Sender, report: ImportReport, dry_ru
     for attempt in range(MAX_BACKOFFS + 1):
         try:
             if batch[0].kind == "category":
-                _categories(batch, report, dry_run or bool(sender.url))
+                _categories(batch, sender, report)
             else:
                 _products(batch, sender, report)
             return
@@ -448,14 +498,16 @@ def _changed(
     return kept
 
 
-def _categories(batch: list[Row], report: ImportReport, dry_run: bool) -> None:
-    stored = get_many(Category, [str(row.fields.get("id") or "") for row in batch], consistent=True)
+def _categories(batch: list[Row], sender: Sender, report: ImportReport) -> None:
+    ids = [str(row.fields.get("id") or "") for row in batch]
+    # Over the API there is no table to compare with: each category is sent.
+    stored = {} if sender.url else get_many(Category, ids, consistent=True)
     for row in batch:
-        category_id = row.fields.get("id")
+        category_id = str(row.fields.get("id") or "")
         changes: dict[str, Any] = {
             name: row.fields[name] for name in ("name", "description") if name in row.fields
         }
-        current = stored.get(str(category_id))
+        current = stored.get(category_id)
         deleted = bool(row.fields.get("deletedAt"))
         if (
             current is not None
@@ -465,19 +517,11 @@ def _categories(batch: list[Row], report: ImportReport, dry_run: bool) -> None:
             report.unchanged += 1
             continue
         try:
-            if not category_id:
-                raise BadUserInput("id is required to import a category.", field="id")
-            if dry_run:
-                validation.item_id(str(category_id))
-                validation.fields(changes, validation.CATEGORY_FIELDS)
-            else:
-                categories.upsert_category(str(category_id), changes, None)
-                if deleted:
-                    categories.delete_category(str(category_id), hard=False, expected_version=None)
+            created = sender.category(category_id, changes, deleted=deleted)
         except CatalogError as error:
             _reject(report, row, error)
             continue
-        if current is None:
+        if current is None and created:
             report.created += 1
         else:
             report.updated += 1

@@ -18,7 +18,7 @@ others. How inputs are kept apart when DynamoDB's transactions are all or nothin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,11 +64,14 @@ class _Checked:
     fresh: bool
 
 
-def upsert_products(inputs: Sequence[BulkInput], *, write: bool = True) -> list[BulkResult]:
+def upsert_products(
+    inputs: Sequence[BulkInput], *, write: bool = True, live: Collection[str] = ()
+) -> list[BulkResult]:
     """Apply each input as `upsert_product` would; the results in input order.
 
     Without `write`, only reads: each result holds the product as it would be written,
-    or the error the read shows (`catalog import --dry-run`).
+    or the error the read shows, taking the categories in `live` as live (`catalog
+    import --dry-run`, whose categories earlier in the file are not written).
     """
     if not 1 <= len(inputs) <= MAX_INPUTS:
         raise BadUserInput(f"inputs must hold 1-{MAX_INPUTS} products, not {len(inputs)}.")
@@ -96,7 +99,7 @@ def upsert_products(inputs: Sequence[BulkInput], *, write: bool = True) -> list[
     planned = [
         (item, product, item_write)
         for item, product, item_write in planned
-        if _category_ok(product, item_write, categories, results[item.index])
+        if _category_ok(product, item_write, categories, results[item.index], live)
     ]
     if not write:
         for item, product, _ in planned:
@@ -149,10 +152,16 @@ def _checked(inputs: Sequence[BulkInput], results: list[BulkResult]) -> list[_Ch
 
 
 def _category_ok(
-    product: Product, write: ItemWrite, categories: dict[str, Category], result: BulkResult
+    product: Product,
+    write: ItemWrite,
+    categories: dict[str, Category],
+    result: BulkResult,
+    live: Collection[str],
 ) -> bool:
     """Whether the categories `write` counts in allow it, as its transaction would check."""
     for change in write.counts:
+        if change.category_id in live:
+            continue
         category = categories.get(change.category_id)
         if category is None or (change.delta > 0 and category.deleted_at is not None):
             result.error = products.dead_category(product.category_id)

@@ -19,6 +19,7 @@ from tests.catalog import (
     assert_counts_match,
     create_category,
     create_product,
+    get_category,
     get_product,
 )
 from tests.client import ApiClient
@@ -197,6 +198,26 @@ def test_import_dry_run_counts_and_rejects_but_writes_nothing(
     assert (tmp_path / "in.jsonl.rejects").exists()
 
 
+def test_import_dry_run_of_a_whole_export_counts_what_the_import_does(
+    api: ApiClient, backend: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shoes = create_category(api, "Shoes")
+    create_product(api, id="p1", categoryId=shoes["id"])
+    export_lines(tmp_path / "all.jsonl")
+    clear_tables(backend.endpoint_url)
+
+    assert main(["import", str(tmp_path / "all.jsonl"), "--dry-run"]) == 0
+    dry = last_line(capsys.readouterr().out)
+    assert get_product(api, "p1") is None
+    assert main(["import", str(tmp_path / "all.jsonl")]) == 0
+
+    assert (
+        dry
+        == last_line(capsys.readouterr().out)
+        == ("created 2, updated 0, unchanged 0, rejected 0")
+    )
+
+
 def test_import_resumes_after_an_interrupt_without_losing_or_doubling(
     api: ApiClient,
     tmp_path: Path,
@@ -272,7 +293,8 @@ def test_import_through_the_admin_route_sends_upsert_products_batches(
     api: ApiClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     create_product(api, id="old", name="Old")
-    lines = [product_line(f"p{i:03}") for i in range(150)]
+    lines = [{"type": "category", "id": "c1", "name": "Hats", "description": None}]
+    lines += [product_line(f"p{i:03}", categoryId="c1") for i in range(150)]
     lines += [product_line("old", name="Renamed"), product_line("bad", price="-1")]
     source = write_lines(tmp_path / "in.jsonl", lines)
     route = AdminRoute(api, "s3cret")
@@ -282,9 +304,10 @@ def test_import_through_the_admin_route_sends_upsert_products_batches(
         route.close()
 
     assert status == 1
-    assert last_line(capsys.readouterr().out) == "created 150, updated 1, unchanged 0, rejected 1"
-    # Two batches of upsertProducts: 100 rows, then 52.
-    assert route.seen == ["Bearer s3cret", "Bearer s3cret"]
+    assert last_line(capsys.readouterr().out) == "created 151, updated 1, unchanged 0, rejected 1"
+    # The category's upsertCategory, then two batches of upsertProducts: 100 rows, then 52.
+    assert route.seen == ["Bearer s3cret"] * 3
+    assert get_category(api, "c1")["productCount"] == 150
     assert get_product(api, "p149") is not None
     assert get_product(api, "old")["name"] == "Renamed"
     assert get_product(api, "bad") is None
