@@ -326,3 +326,15 @@ def test_import_through_the_admin_route_with_a_wrong_token_stops_clearly(
     assert status == 2
     assert "catalog import: the API refused a batch: UNAUTHENTICATED" in capsys.readouterr().err
     assert get_product(api, "a") is None
+
+
+def test_import_is_paced_to_its_rate(api: ApiClient, tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [product_line(f"p{i:03}") for i in range(150)])
+    waits: list[float] = []
+
+    report = bulk_import.run_import(source, "jsonl", rate=1.0, sleep=waits.append)
+
+    # At 1 row a second, 150 rows in two batches ask to wait out most of 150 seconds.
+    assert report.created == 150
+    assert len(waits) == 2
+    assert sum(waits) > 100
