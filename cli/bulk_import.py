@@ -348,9 +348,14 @@ def run_import(
     url: str | None = None,
     token: str | None = None,
     progress: Callable[[str], None] = lambda line: None,
+    advance: Callable[[int, int], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ImportReport:
-    """Import the file; its rejects go to `FILE.rejects` in the file's format."""
+    """Import the file; its rejects go to `FILE.rejects` in the file's format.
+
+    Each rejected row, and each batch done, is a `progress` line; with `advance`, a
+    batch done calls it with its rows and the total instead (a progress bar).
+    """
     rows = read_rows(path, file_format)
     state = State(path.with_name(path.name + ".import-state"))
     report = ImportReport()
@@ -380,7 +385,10 @@ def run_import(
                 state.save(batch[-1].line, report)
             done += len(batch)
             elapsed = time.monotonic() - started
-            progress(_progress_line(done, len(pending), elapsed))
+            if advance is not None:
+                advance(len(batch), len(pending))
+            else:
+                progress(_progress_line(done, len(pending), elapsed))
             wait = done / rate - elapsed
             if wait > 0:
                 sleep(wait)

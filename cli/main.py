@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
@@ -149,6 +149,7 @@ def import_file(args: argparse.Namespace) -> int:
         return 2
     if not args.url:
         _bound_store()
+    bar = ProgressBar() if sys.stderr.isatty() else None
     try:
         report = run_import(
             path,
@@ -158,7 +159,8 @@ def import_file(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             url=args.url,
             token=args.token,
-            progress=lambda line: print(line, file=sys.stderr, flush=True),
+            progress=bar.line if bar else lambda line: print(line, file=sys.stderr, flush=True),
+            advance=bar.advance if bar else None,
         )
     except BadFile as error:
         print(f"catalog import: {error}", file=sys.stderr)
@@ -166,8 +168,36 @@ def import_file(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("catalog import: interrupted; --resume continues where it stopped", file=sys.stderr)
         return 130
+    finally:
+        if bar:
+            bar.close()
     print(report.counts())
     return 1 if report.rejected_count else 0
+
+
+class ProgressBar:
+    """`catalog import`'s bar on a terminal: rows done, rate and ETA (tqdm)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def advance(self, rows: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm  # type: ignore[import-untyped]
+
+            self._bar = tqdm(total=total, unit="rows", file=sys.stderr)
+        self._bar.update(rows)
+
+    def line(self, text: str) -> None:
+        """A line above the bar (a rejected row)."""
+        if self._bar is None:
+            print(text, file=sys.stderr, flush=True)
+        else:
+            self._bar.write(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def export_schema(args: argparse.Namespace) -> int:

@@ -338,3 +338,16 @@ def test_import_is_paced_to_its_rate(api: ApiClient, tmp_path: Path) -> None:
     assert report.created == 150
     assert len(waits) == 2
     assert sum(waits) > 100
+
+
+def test_import_advances_a_progress_bar_by_batch(api: ApiClient, tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [product_line(f"p{i:03}") for i in range(150)])
+    advanced: list[tuple[int, int]] = []
+    lines: list[str] = []
+
+    bulk_import.run_import(
+        source, "jsonl", rate=1e6, progress=lines.append, advance=lambda *a: advanced.append(a)
+    )
+
+    assert advanced == [(100, 150), (50, 150)]
+    assert lines == []

@@ -9,7 +9,7 @@ import pytest
 
 from cli.bulk_files import format_of
 from cli.bulk_import import BadFile, product_input, read_rows
-from cli.main import main
+from cli.main import ProgressBar, main
 from errors import BadUserInput
 
 HEADER = "id,slug,name,description,price,currency,stock,categoryId,imageUrl"
@@ -98,3 +98,19 @@ def test_import_command_refuses_a_bad_file_without_a_traceback(
     err = capsys.readouterr().err
     assert "catalog import: wrong CSV header on line 1" in err
     assert "catalog import: unknown format 'xlsx'" in err
+
+
+def test_import_progress_bar_shows_rows_done_of_the_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bar = ProgressBar()
+
+    bar.advance(100, 250)
+    bar.line("line 7: price: price cannot be null.")
+    bar.advance(100, 250)
+    bar.close()
+
+    err = capsys.readouterr().err
+    assert "200/250" in err
+    assert "rows/s" in err
+    assert "line 7: price: price cannot be null." in err
