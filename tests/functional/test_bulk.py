@@ -9,8 +9,8 @@ import pytest
 from models import Product
 from resolvers import product_bulk
 from tests.catalog import (
-    PRODUCT,
     UPSERT_PRODUCT,
+    UPSERT_PRODUCTS,
     assert_counts_match,
     create_category,
     create_product,
@@ -19,16 +19,6 @@ from tests.catalog import (
 )
 from tests.client import ApiClient, Response
 from tests.functional.conftest import CallRecorder
-
-UPSERT_PRODUCTS = f"""
-mutation Bulk($inputs: [UpsertProductInput!]!) {{
-  upsertProducts(inputs: $inputs) {{
-    index
-    product {{ {PRODUCT} category {{ id productCount }} }}
-    error {{ code message field }}
-  }}
-}}
-"""
 
 
 def bulk(api: ApiClient, inputs: list[dict[str, Any]]) -> Response:
