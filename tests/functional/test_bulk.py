@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 
+from cli.dynamodb_local import LocalDynamoDB
 from models import Product
 from resolvers import product_bulk
 from tests.catalog import (
+    DELETE_PRODUCT,
+    RESTORE_PRODUCT,
     UPSERT_PRODUCT,
     UPSERT_PRODUCTS,
     assert_counts_match,
@@ -16,9 +20,11 @@ from tests.catalog import (
     create_product,
     get_category,
     get_product,
+    live_products,
 )
 from tests.client import ApiClient, Response
 from tests.functional.conftest import CallRecorder
+from tests.workers import codes, run_concurrently
 
 
 def bulk(api: ApiClient, inputs: list[dict[str, Any]]) -> Response:
@@ -307,4 +313,46 @@ def test_upsert_products_race_lost_in_a_transaction_applies_each_input_alone(
     assert answer[2]["product"]["version"] == 1
     assert get_product(api, "pinned")["name"] == "Pinned"
     assert get_category(api, shoes["id"])["productCount"] == 2
+    assert_counts_match(api)
+
+
+def test_concurrent_bulk_moves_keep_counts_exact(local_backend: LocalDynamoDB) -> None:
+    # GIVEN 20 products in category a, and four processes (like four Lambdas) each
+    # sending bulk moves of all of them, mixed with single deletes and restores
+    api = ApiClient("http-v2")
+    names = ["a", "b", "c"]
+    for name in names:
+        create_category(api, id=name)
+    for i in range(20):
+        create_product(api, id=f"p{i:02}", categoryId="a")
+    rng = random.Random(11)
+
+    def bulk_moves() -> tuple[str, dict[str, Any]]:
+        inputs = [{"id": f"p{i:02}", "categoryId": rng.choice(names)} for i in range(20)]
+        return UPSERT_PRODUCTS, {"inputs": inputs}
+
+    def single() -> tuple[str, dict[str, Any]]:
+        product = f"p{rng.randrange(20):02}"
+        return rng.choice([DELETE_PRODUCT, RESTORE_PRODUCT]), {"id": product}
+
+    batches = [
+        [bulk_moves() if rng.random() < 0.7 else single() for _ in range(8)] for _ in range(4)
+    ]
+
+    # WHEN they run at once
+    results = run_concurrently(local_backend.endpoint_url, batches)
+
+    # THEN no request failed as a whole, each bulk input either moved or was refused
+    # with a code (a deleted product is CONFLICT), and every count is exact
+    assert {c for batch in results for body in batch for c in codes(body)} <= {"CONFLICT"}
+    bulk_codes = {
+        result["error"]["code"]
+        for batch in results
+        for body in batch
+        for result in (body.get("data") or {}).get("upsertProducts") or []
+        if result["error"]
+    }
+    assert bulk_codes <= {"CONFLICT"}
+    for name in names:
+        assert get_category(api, name)["productCount"] == live_products(api, name)
     assert_counts_match(api)
