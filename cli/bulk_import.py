@@ -163,16 +163,26 @@ def product_input(fields: dict[str, Any]) -> BulkInput:
                 value = parse_decimal(value)
             except ValueError as error:
                 raise BadUserInput(str(error), field="price") from None
-        if name == "stock" and isinstance(value, str):
-            if not value.strip().lstrip("-").isdigit():
-                raise BadUserInput("stock must be a whole number.", field="stock")
-            value = int(value)
+        if name == "stock" and value is not None:
+            value = _whole_number(value)
+        elif name != "price" and value is not None and not isinstance(value, str):
+            # What GraphQL's String scalar refuses (a JSON number or list for a name).
+            raise BadUserInput(f"{name} must be a string.", field=name)
         changes[attribute] = value
     product_id = fields.get("id")
     if not product_id:
         # Without an id every import of the row would create another product.
         raise BadUserInput("id is required to import a product.", field="id")
     return BulkInput(str(product_id), changes, None)
+
+
+def _whole_number(value: Any) -> int:
+    """A stock cell: an integer, or its decimal digits as text (what the Int scalar takes)."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise BadUserInput("stock must be a whole number.", field="stock")
 
 
 def unchanged(stored: Product | None, given: BulkInput, *, deleted: bool = False) -> bool:

@@ -75,6 +75,9 @@ def test_product_input_takes_the_api_field_names() -> None:
         ({"name": "A", "price": "1.5"}, "id"),
         ({"id": "a", "price": "1,5"}, "price"),
         ({"id": "a", "price": "1", "stock": "many"}, "stock"),
+        ({"id": "a", "price": "1", "stock": 2.5}, "stock"),
+        ({"id": "a", "price": 1.5}, "price"),
+        ({"id": "a", "name": 7, "price": "1"}, "name"),
     ],
 )
 def test_product_input_refuses_what_the_api_would_not_parse(
