@@ -11,7 +11,9 @@ others. How inputs are kept apart when DynamoDB's transactions are all or nothin
    error, and it writes nothing;
 3. the planned writes go out in as few transactions as fit (`store.entities.commit_many`),
    each product's write atomic with its category count changes;
-4. a transaction DynamoDB cancels (another writer won a race since the read) writes
+4. a transaction DynamoDB cannot take (throttled) leaves its inputs and the later ones
+   unwritten, each with SERVICE_UNAVAILABLE in its result, the earlier ones written;
+5. a transaction DynamoDB cancels (another writer won a race since the read) writes
    nothing of its group, and each of the group's inputs is then made again alone,
    through `upsertProduct`'s own path, which tells its error apart.
 """
@@ -112,6 +114,10 @@ def upsert_products(
     written = commit_many([planned_write for _, _, planned_write in planned])
     for (item, product, _), ok in zip(planned, written, strict=True):
         result = results[item.index]
+        if isinstance(ok, CatalogError):
+            # DynamoDB refused the transaction (throttled): this input was not written.
+            result.error = ok
+            continue
         if ok:
             result.product = product
             continue

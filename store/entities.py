@@ -21,7 +21,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from errors import BadUserInput, Conflict, NotFound, version_conflict
+from errors import BadUserInput, Conflict, NotFound, ServiceUnavailable, version_conflict
 from models import Category, Product
 from models.base import LIVE, sort_key
 from store import compat
@@ -325,8 +325,12 @@ def get_many(
         return {item.id: item for item in model.batch_get(wanted, consistent_read=consistent)}
 
 
-def commit_many(writes: Sequence[ItemWrite]) -> list[bool]:
+def commit_many(writes: Sequence[ItemWrite]) -> list[bool | ServiceUnavailable]:
     """Write many items in as few transactions as DynamoDB allows; whether each was written.
+
+    A group DynamoDB could not take (throttled, unreachable) is its writes'
+    SERVICE_UNAVAILABLE, and the groups after it are not tried: the groups before it
+    stay written, so each write learns its own fate.
 
     Each write stays atomic with its category counts. A transaction is all or nothing,
     so one failed condition (a lost race, a category deleted meanwhile) cancels its
@@ -335,10 +339,15 @@ def commit_many(writes: Sequence[ItemWrite]) -> list[bool]:
     failed). Callers check the conditions they can from what they read first, so a
     cancel means a race.
     """
-    written: list[bool] = []
+    written: list[bool | ServiceUnavailable] = []
+    unavailable: ServiceUnavailable | None = None
     for group in transaction_groups(writes):
-        ok = _commit_group(group)
-        written.extend([ok] * len(group))
+        if unavailable is None:
+            try:
+                ok: bool | ServiceUnavailable = _commit_group(group)
+            except ServiceUnavailable as error:
+                unavailable = error
+        written.extend([unavailable or ok] * len(group))
     return written
 
 

@@ -23,6 +23,7 @@ from tests.catalog import (
     live_products,
 )
 from tests.client import ApiClient, Response
+from tests.faults import FaultInjector, throttled
 from tests.functional.conftest import CallRecorder
 from tests.workers import codes, run_concurrently
 
@@ -356,3 +357,29 @@ def test_concurrent_bulk_moves_keep_counts_exact(local_backend: LocalDynamoDB) -
     for name in names:
         assert get_category(api, name)["productCount"] == live_products(api, name)
     assert_counts_match(api)
+
+
+def test_upsert_products_throttled_midway_reports_what_was_written(
+    faults: FaultInjector,
+) -> None:
+    # GIVEN 100 creates in one category (two transactions: 99 products, then 1), and
+    # DynamoDB throttling every transaction after the first
+    api = ApiClient("http-v2")
+    category = create_category(api)
+    inputs = [
+        {"id": f"p{i:03}", "name": f"P{i:03}", "price": "1", "categoryId": category["id"]}
+        for i in range(100)
+    ]
+    faults.always("TransactWriteItems", throttled())
+    faults.then("TransactWriteItems", None)
+
+    answer = results(api, inputs)
+
+    # THEN the first 99 are written, the last is SERVICE_UNAVAILABLE and not written
+    assert all(result["error"] is None for result in answer[:99])
+    assert answer[99]["product"] is None
+    assert answer[99]["error"]["code"] == "SERVICE_UNAVAILABLE"
+    faults.clear()
+    assert get_product(api, "p098") is not None
+    assert get_product(api, "p099") is None
+    assert get_category(api, category["id"])["productCount"] == 99
