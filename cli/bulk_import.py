@@ -462,7 +462,7 @@ def _import_batch(batch: list[Row], sender: Sender, report: ImportReport, dry_ru
             # Throttled: DynamoDB asks for less; wait longer each time.
             if attempt == MAX_BACKOFFS:
                 raise
-            time.sleep(min(30.0, 0.5 * 2**attempt))
+            time.sleep(_backoff(attempt))
 
 
 def _reject(report: ImportReport, row: Row, error: CatalogError) -> None:
@@ -470,6 +470,33 @@ def _reject(report: ImportReport, row: Row, error: CatalogError) -> None:
 
 
 def _products(batch: list[Row], sender: Sender, report: ImportReport) -> None:
+    inputs = _inputs(batch, report)
+    if not sender.url:
+        inputs = _changed(inputs, report)
+    if not inputs:
+        return
+    for attempt in range(MAX_BACKOFFS + 1):
+        outcomes = sender.products([given for _, given in inputs])
+        throttled = [
+            pair
+            for pair, (_, refused) in zip(inputs, outcomes, strict=True)
+            if isinstance(refused, ServiceUnavailable) or _code(refused) == "SERVICE_UNAVAILABLE"
+        ]
+        for pair, outcome in zip(inputs, outcomes, strict=True):
+            if pair not in throttled:
+                _count(pair, outcome, sender, report)
+        if not throttled:
+            return
+        if attempt == MAX_BACKOFFS:
+            # Stop, resumable: this batch's state is not saved, so --resume redoes it.
+            raise ServiceUnavailable("DynamoDB kept throttling the import; --resume later.")
+        # Throttled: DynamoDB asks for less; only the rows not written go again.
+        inputs = throttled
+        time.sleep(_backoff(attempt))
+
+
+def _inputs(batch: list[Row], report: ImportReport) -> list[tuple[Row, BulkInput]]:
+    """The batch's rows as API inputs; the rows that cannot be one are rejected."""
     inputs: list[tuple[Row, BulkInput]] = []
     for row in batch:
         try:
@@ -478,22 +505,35 @@ def _products(batch: list[Row], sender: Sender, report: ImportReport) -> None:
             inputs.append((row, product_input(row.fields)))
         except CatalogError as error:
             _reject(report, row, error)
-    if not sender.url:
-        inputs = _changed(inputs, report)
-    if not inputs:
+    return inputs
+
+
+def _code(error: CatalogError | None) -> str | None:
+    return None if error is None else error.code
+
+
+def _backoff(attempt: int) -> float:
+    return min(30.0, 0.5 * 2.0**attempt)
+
+
+def _count(
+    pair: tuple[Row, BulkInput],
+    outcome: tuple[str | None, CatalogError | None],
+    sender: Sender,
+    report: ImportReport,
+) -> None:
+    row, given = pair
+    done, refused = outcome
+    if refused is not None:
+        _reject(report, row, refused)
         return
-    outcomes = sender.products([given for _, given in inputs])
-    for (row, given), (outcome, refused) in zip(inputs, outcomes, strict=True):
-        if refused is not None:
-            _reject(report, row, refused)
-            continue
-        if outcome == "created":
-            report.created += 1
-        else:
-            report.updated += 1
-        if row.fields.get("deletedAt") and not (sender.dry_run or sender.url):
-            # A deleted item stays deleted: written, then soft-deleted as the API does.
-            products.delete_product(given.product_id or "", hard=False, expected_version=None)
+    if done == "created":
+        report.created += 1
+    else:
+        report.updated += 1
+    if row.fields.get("deletedAt") and not (sender.dry_run or sender.url):
+        # A deleted item stays deleted: written, then soft-deleted as the API does.
+        products.delete_product(given.product_id or "", hard=False, expected_version=None)
 
 
 def _changed(
