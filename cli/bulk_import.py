@@ -328,14 +328,18 @@ class State:
     path: Path
     done_through: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    # The rejects file's size when the state was saved: rows rejected after it belong
+    # to a batch the resumed run does again, so it cuts them off rather than doubling.
+    rejects_bytes: int = 0
 
     def load(self) -> None:
         if self.path.exists():
             saved = json.loads(self.path.read_text(encoding="utf-8"))
             self.done_through = int(saved["done_through_line"])
             self.counts = dict(saved["counts"])
+            self.rejects_bytes = int(saved.get("rejects_bytes", 0))
 
-    def save(self, line: int, report: ImportReport) -> None:
+    def save(self, line: int, report: ImportReport, rejects_bytes: int) -> None:
         self.done_through = line
         temporary = self.path.with_name(self.path.name + ".tmp")
         counts = {
@@ -344,7 +348,8 @@ class State:
             "unchanged": report.unchanged,
             "rejected": report.rejected_count,
         }
-        temporary.write_text(json.dumps({"done_through_line": line, "counts": counts}))
+        saved = {"done_through_line": line, "counts": counts, "rejects_bytes": rejects_bytes}
+        temporary.write_text(json.dumps(saved))
         os.replace(temporary, self.path)
 
 
@@ -376,7 +381,10 @@ def run_import(
         report.unchanged = state.counts.get("unchanged", 0)
         report.earlier_rejected = state.counts.get("rejected", 0)
     rejects = RejectsFile(
-        path.with_name(path.name + ".rejects"), file_format, append=report.earlier_rejected > 0
+        path.with_name(path.name + ".rejects"),
+        file_format,
+        append=report.earlier_rejected > 0,
+        keep_bytes=state.rejects_bytes,
     )
     sender = Sender(url, token, dry_run)
     pending = [row for row in rows if row.line > state.done_through]
@@ -392,7 +400,7 @@ def run_import(
                 progress(f"line {rejected.line}: {where}{rejected.reason}")
             shown = len(report.rejected)
             if not dry_run:
-                state.save(batch[-1].line, report)
+                state.save(batch[-1].line, report, rejects.size())
             done += len(batch)
             elapsed = time.monotonic() - started
             if advance is not None:
@@ -419,11 +427,18 @@ class RejectsFile:
     """`FILE.rejects`: the rejected rows as they were, in the input's format; made on
     the first reject, so a clean import leaves none."""
 
-    def __init__(self, path: Path, file_format: str, *, append: bool) -> None:
+    def __init__(self, path: Path, file_format: str, *, append: bool, keep_bytes: int = 0) -> None:
         self.path, self.format, self.append = path, file_format, append
         self.file: TextIO | None = None
         if not append:
             path.unlink(missing_ok=True)
+        elif path.exists():
+            with path.open("r+b") as kept:
+                kept.truncate(keep_bytes)
+
+    def size(self) -> int:
+        """The bytes written so far (0 before the first reject)."""
+        return self.path.stat().st_size if self.path.exists() else 0
 
     def write(self, raw: str) -> None:
         if self.file is None:

@@ -370,3 +370,38 @@ def test_import_backs_off_when_throttled_and_loses_nothing(
     faults.clear()
     assert get_product(api, "p000") is not None
     assert get_product(api, "p149") is not None
+
+
+def test_import_resumed_after_a_kill_before_its_state_was_saved_keeps_each_reject_once(
+    api: ApiClient,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN a bad row in each of two batches, and a process killed after the second
+    # batch was written but before its state was saved
+    lines = [product_line(f"p{i:03}") for i in range(200)]
+    lines[4] = product_line("bad1", price="-1")
+    lines[149] = product_line("bad2", price="-2")
+    source = write_lines(tmp_path / "in.jsonl", lines)
+    real_save = bulk_import.State.save
+    saves = {"n": 0}
+
+    def killed(self: Any, *args: Any) -> None:
+        saves["n"] += 1
+        if saves["n"] == 2:
+            raise KeyboardInterrupt
+        real_save(self, *args)
+
+    monkeypatch.setattr(bulk_import.State, "save", killed)
+    assert main(["import", str(source)]) == 130
+    monkeypatch.setattr(bulk_import.State, "save", real_save)
+    capsys.readouterr()
+
+    # WHEN it is resumed
+    assert main(["import", str(source), "--resume"]) == 1
+
+    # THEN the second batch is done again, its written rows unchanged, each reject once
+    assert last_line(capsys.readouterr().out) == "created 99, updated 0, unchanged 99, rejected 2"
+    rejects = (tmp_path / "in.jsonl.rejects").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in rejects] == ["bad1", "bad2"]
