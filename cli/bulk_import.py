@@ -18,8 +18,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from cli.bulk_files import CSV, CSV_HEADER, JSONL, PRODUCT_FIELDS
 from errors import BadUserInput, CatalogError, ServiceUnavailable
@@ -31,6 +32,7 @@ from schema.scalars import parse_decimal
 from store.entities import get_many
 
 BATCH = product_bulk.MAX_INPUTS
+R = TypeVar("R")
 # Rows per second by default: each product write also writes its list indexes, whose
 # busiest partition (all live, in-stock products) takes 1,000 write units a second,
 # and a transaction costs two: 100 a second leaves room for the API's own writes.
@@ -391,7 +393,7 @@ def run_import(
     started, done, shown = time.monotonic(), 0, 0
     try:
         for batch in _batches(pending):
-            _import_batch(batch, sender, report, dry_run)
+            _import_batch(batch, sender, report)
             # In the file's order (a batch refuses some rows before it writes the others).
             report.rejected[shown:] = sorted(report.rejected[shown:], key=lambda r: r.line)
             for rejected in report.rejected[shown:]:
@@ -465,19 +467,24 @@ def _batches(rows: list[Row]) -> Iterator[list[Row]]:
         yield batch
 
 
-def _import_batch(batch: list[Row], sender: Sender, report: ImportReport, dry_run: bool) -> None:
-    for attempt in range(MAX_BACKOFFS + 1):
+def _import_batch(batch: list[Row], sender: Sender, report: ImportReport) -> None:
+    """Import one batch (one kind of row); each step that DynamoDB throttles is retried
+    on its own, so no row is counted twice."""
+    if batch[0].kind == "category":
+        _categories(batch, sender, report)
+    else:
+        _products(batch, sender, report)
+
+
+def with_backoff(step: Callable[[], R]) -> R:
+    """Run `step`, again after 0.5 s, 1 s, 2 s... while DynamoDB throttles it; the last
+    SERVICE_UNAVAILABLE stops the import (resumable)."""
+    for attempt in range(MAX_BACKOFFS):
         try:
-            if batch[0].kind == "category":
-                _categories(batch, sender, report)
-            else:
-                _products(batch, sender, report)
-            return
+            return step()
         except ServiceUnavailable:
-            # Throttled: DynamoDB asks for less; wait longer each time.
-            if attempt == MAX_BACKOFFS:
-                raise
             time.sleep(_backoff(attempt))
+    return step()
 
 
 def _reject(report: ImportReport, row: Row, error: CatalogError) -> None:
@@ -491,7 +498,7 @@ def _products(batch: list[Row], sender: Sender, report: ImportReport) -> None:
     if not inputs:
         return
     for attempt in range(MAX_BACKOFFS + 1):
-        outcomes = sender.products([given for _, given in inputs])
+        outcomes = with_backoff(partial(sender.products, [given for _, given in inputs]))
         throttled = [
             pair
             for pair, (_, refused) in zip(inputs, outcomes, strict=True)
@@ -548,14 +555,16 @@ def _count(
         report.updated += 1
     if row.fields.get("deletedAt") and not (sender.dry_run or sender.url):
         # A deleted item stays deleted: written, then soft-deleted as the API does.
-        products.delete_product(given.product_id or "", hard=False, expected_version=None)
+        product_id = given.product_id or ""
+        with_backoff(lambda: products.delete_product(product_id, hard=False, expected_version=None))
 
 
 def _changed(
     inputs: list[tuple[Row, BulkInput]], report: ImportReport
 ) -> list[tuple[Row, BulkInput]]:
     """The rows that differ from what is stored; the others are counted unchanged."""
-    stored = get_many(Product, [given.product_id or "" for _, given in inputs], consistent=True)
+    ids = [given.product_id or "" for _, given in inputs]
+    stored = with_backoff(lambda: get_many(Product, ids, consistent=True))
     kept = []
     for row, given in inputs:
         try:
@@ -574,7 +583,7 @@ def _changed(
 def _categories(batch: list[Row], sender: Sender, report: ImportReport) -> None:
     ids = [str(row.fields.get("id") or "") for row in batch]
     # Over the API there is no table to compare with: each category is sent.
-    stored = {} if sender.url else get_many(Category, ids, consistent=True)
+    stored = {} if sender.url else with_backoff(lambda: get_many(Category, ids, consistent=True))
     for row in batch:
         category_id = str(row.fields.get("id") or "")
         changes: dict[str, Any] = {
@@ -590,7 +599,7 @@ def _categories(batch: list[Row], sender: Sender, report: ImportReport) -> None:
             report.unchanged += 1
             continue
         try:
-            created = sender.category(category_id, changes, deleted=deleted)
+            created = with_backoff(partial(sender.category, category_id, changes, deleted=deleted))
         except CatalogError as error:
             _reject(report, row, error)
             continue

@@ -134,6 +134,7 @@ def export(args: argparse.Namespace) -> int:
 def import_file(args: argparse.Namespace) -> int:
     from cli.bulk_files import format_of
     from cli.bulk_import import BadFile, run_import
+    from errors import ServiceUnavailable
 
     path = Path(args.file)
     try:
@@ -165,6 +166,9 @@ def import_file(args: argparse.Namespace) -> int:
     except BadFile as error:
         print(f"catalog import: {error}", file=sys.stderr)
         return 2
+    except ServiceUnavailable as error:
+        print(f"catalog import: {error.message} --resume continues later", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("catalog import: interrupted; --resume continues where it stopped", file=sys.stderr)
         return 130
