@@ -10,9 +10,12 @@ class CatalogError(Exception):
 
     code = "INTERNAL_SERVER_ERROR"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # The input field at fault by its GraphQL name, when there is one (a bulk
+        # result's `error.field`).
+        self.field = field
 
 
 class BadUserInput(CatalogError):
@@ -63,5 +66,6 @@ def version_conflict(current: Versioned, expected: int) -> Conflict:
     """The CONFLICT for an `expectedVersion` that is not the stored one."""
     return Conflict(
         f"{type(current).__name__} {current.id} is at version "
-        f"{int(current.version)}, not {expected}."
+        f"{int(current.version)}, not {expected}.",
+        field="expectedVersion",
     )

@@ -60,6 +60,12 @@ CATEGORY_PAGE = """query Page($id: ID!) {
 CREATE_PRODUCT = f"""mutation Create($input: UpsertProductInput!) {{
   upsertProduct(input: $input) {{ {PRODUCT_FIELDS} }}
 }}"""
+# upsertProducts at its most inputs: new products in one category.
+BULK_SIZE = 100
+BULK_FIELDS = "id name price version"
+UPSERT_PRODUCTS = f"""mutation Bulk($inputs: [UpsertProductInput!]!) {{
+  upsertProducts(inputs: $inputs) {{ index product {{ {BULK_FIELDS} }} error {{ code }} }}
+}}"""
 UPDATE_PRODUCT = """mutation Update($input: UpsertProductInput!) {
   upsertProduct(input: $input) { id name stock updatedAt version }
 }"""
@@ -461,10 +467,20 @@ class Workload:
 
         fields = self._new_product("baseline")
         product_id = str(ULID())
-        moment = stored(datetime.now(UTC))
+        category_id = fields["categoryId"]
+        item = self._product_item(product_id, fields, stored(datetime.now(UTC)))
+        self.client.transact_write_items(
+            TransactItems=[self._put_new(item), self._count_update(category_id, 1)]
+        )
+        self.created.append(product_id)
+        return json.dumps({"data": {"upsertProduct": plain(item, fields_of(PRODUCT_FIELDS))}})
+
+    @staticmethod
+    def _product_item(product_id: str, fields: dict[str, Any], moment: str) -> dict[str, Any]:
+        """A new product's item as the API stores it, list keys included."""
         category_id = fields["categoryId"]
         name = fields["name"]
-        item = {
+        return {
             "id": {"S": product_id},
             "name": {"S": name},
             "price": {"N": fields["price"]},
@@ -482,29 +498,56 @@ class Workload:
             "price_key": {"S": f"{199900:013d}\x1f{name.casefold()}\x1f{product_id}"},
             "created_key": {"S": f"{moment}\x1f{product_id}"},
         }
-        self.client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": self.products_table,
-                        "Item": item,
-                        "ConditionExpression": "attribute_not_exists(id)",
-                    }
+
+    def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self.products_table,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(id)",
+            }
+        }
+
+    def _count_update(self, category_id: str, delta: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.categories_table,
+                "Key": {"id": {"S": category_id}},
+                "UpdateExpression": "ADD product_count :delta",
+                "ConditionExpression": "#s = :live",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":delta": {"N": str(delta)},
+                    ":live": {"S": "LIVE"},
                 },
-                {
-                    "Update": {
-                        "TableName": self.categories_table,
-                        "Key": {"id": {"S": category_id}},
-                        "UpdateExpression": "ADD product_count :one",
-                        "ConditionExpression": "#s = :live",
-                        "ExpressionAttributeNames": {"#s": "status"},
-                        "ExpressionAttributeValues": {":one": {"N": "1"}, ":live": {"S": "LIVE"}},
-                    }
-                },
-            ]
-        )
-        self.created.append(product_id)
-        return json.dumps({"data": {"upsertProduct": plain(item, fields_of(PRODUCT_FIELDS))}})
+            }
+        }
+
+    def bulk_create_request(self) -> tuple[str, dict[str, Any], bool]:
+        inputs = [self._new_product("bulk") for _ in range(BULK_SIZE)]
+        return UPSERT_PRODUCTS, {"inputs": inputs}, True
+
+    def bulk_create(self) -> str:
+        """100 new products in one category: the category read (it must be live), then
+        two transactions (100 actions each at most: 99 products and the count, then 1)."""
+        from ulid import ULID
+
+        inputs = [self._new_product("bulk baseline") for _ in range(BULK_SIZE)]
+        category_id = inputs[0]["categoryId"]
+        self._batch(self.categories_table, [category_id])
+        moment = stored(datetime.now(UTC))
+        items = [self._product_item(str(ULID()), fields, moment) for fields in inputs]
+        cut = BULK_SIZE - 1
+        for group in (items[:cut], items[cut:]):
+            self.client.transact_write_items(
+                TransactItems=[self._put_new(item) for item in group]
+                + [self._count_update(category_id, len(group))]
+            )
+        results = [
+            {"index": i, "product": plain(item, fields_of(BULK_FIELDS)), "error": None}
+            for i, item in enumerate(items)
+        ]
+        return json.dumps({"data": {"upsertProducts": results}})
 
     def update_request(self) -> tuple[str, dict[str, Any], bool]:
         text = f"Described {next(self._serial)}"
@@ -867,6 +910,14 @@ class Workload:
                 self.create_request,
                 self.create,
                 lambda data: self.created.append(data["upsertProduct"]["id"]),
+            ),
+            Operation(
+                "upsert products: 100 creates in a category",
+                {"BatchGetItem": 1, "TransactWriteItems": 2},
+                "the category (it must be live), then two transactions of at most 100 "
+                "actions: 99 products and the count, then 1 and the count",
+                self.bulk_create_request,
+                self.bulk_create,
             ),
             Operation(
                 "upsert product: update description",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
@@ -111,6 +111,99 @@ def reindex(_args: argparse.Namespace) -> int:
     return 0
 
 
+def export(args: argparse.Namespace) -> int:
+    from cli.bulk_files import JSONL, format_of
+    from cli.export import export
+
+    try:
+        file_format = format_of(args.out or "", args.format) if args.out else args.format or JSONL
+    except ValueError as error:
+        print(f"catalog export: {error}", file=sys.stderr)
+        return 2
+    _bound_store()
+    if args.out is None:
+        report = export(sys.stdout, file_format, include_deleted=args.include_deleted)
+    else:
+        # newline="": the CSV module writes RFC 4180's CRLF itself, JSON Lines writes \n.
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            report = export(out, file_format, include_deleted=args.include_deleted)
+    print(f"exported {report.categories} categories, {report.products} products", file=sys.stderr)
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from cli.bulk_files import format_of
+    from cli.bulk_import import BadFile, run_import
+    from errors import ServiceUnavailable
+
+    path = Path(args.file)
+    try:
+        file_format = format_of(args.file, args.format)
+    except ValueError as error:
+        print(f"catalog import: {error}", file=sys.stderr)
+        return 2
+    if bool(args.url) != bool(args.token):
+        print("catalog import: --url and --token go together", file=sys.stderr)
+        return 2
+    if not path.is_file():
+        print(f"catalog import: {path} is not a file", file=sys.stderr)
+        return 2
+    if not args.url:
+        _bound_store()
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        report = run_import(
+            path,
+            file_format,
+            rate=args.rate,
+            resume=args.resume,
+            dry_run=args.dry_run,
+            url=args.url,
+            token=args.token,
+            progress=bar.line if bar else lambda line: print(line, file=sys.stderr, flush=True),
+            advance=bar.advance if bar else None,
+        )
+    except BadFile as error:
+        print(f"catalog import: {error}", file=sys.stderr)
+        return 2
+    except ServiceUnavailable as error:
+        print(f"catalog import: {error.message} --resume continues later", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("catalog import: interrupted; --resume continues where it stopped", file=sys.stderr)
+        return 130
+    finally:
+        if bar:
+            bar.close()
+    print(report.counts())
+    return 1 if report.rejected_count else 0
+
+
+class ProgressBar:
+    """`catalog import`'s bar on a terminal: rows done, rate and ETA (tqdm)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def advance(self, rows: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm  # type: ignore[import-untyped]
+
+            self._bar = tqdm(total=total, unit="rows", file=sys.stderr)
+        self._bar.update(rows)
+
+    def line(self, text: str) -> None:
+        """A line above the bar (a rejected row)."""
+        if self._bar is None:
+            print(text, file=sys.stderr, flush=True)
+        else:
+            self._bar.write(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from schema.root import build_schema
     from settings import Settings
@@ -204,6 +297,42 @@ def parser() -> argparse.ArgumentParser:
         "applies always win over what it read.",
     )
     command.set_defaults(run=reindex)
+
+    command = commands.add_parser(
+        "export",
+        help="write the catalog to a JSON Lines (lossless) or CSV (products) file",
+        description="JSON Lines: categories, then products, with the API's field names "
+        "(docs/bulk.md). CSV: products only, for spreadsheets. Reads the tables the "
+        "settings name, page by page.",
+    )
+    command.add_argument("--out", help="file to write (default: standard output)")
+    command.add_argument(
+        "--format", choices=("jsonl", "csv"), help="default: the --out file's extension, or jsonl"
+    )
+    command.add_argument(
+        "--include-deleted", action="store_true", help="export soft-deleted items too"
+    )
+    command.set_defaults(run=export)
+
+    command = commands.add_parser(
+        "import",
+        help="write a JSON Lines or CSV file's categories and products (idempotent, "
+        "resumable, paced)",
+        description="Each row is checked as the API checks it; rejected rows go to "
+        "FILE.rejects and make the exit status 1 (docs/bulk.md).",
+    )
+    command.add_argument("file", help="the file to import, as catalog export writes it")
+    command.add_argument("--format", choices=("jsonl", "csv"), help="default: the extension")
+    command.add_argument(
+        "--rate", type=_positive, default=100.0, help="rows per second at most (default 100)"
+    )
+    command.add_argument(
+        "--resume", action="store_true", help="continue an interrupted import of this file"
+    )
+    command.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    command.add_argument("--url", help="a deployed admin route: send upsertProducts batches")
+    command.add_argument("--token", help="the admin's bearer token for --url")
+    command.set_defaults(run=import_file)
 
     command = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     command.add_argument(

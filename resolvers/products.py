@@ -70,12 +70,34 @@ def upsert_product(
     product_id: str | None, changes: dict[str, Any], expected_version: int | None
 ) -> Product:
     """Create or update a product; only the fields in `changes` are written."""
+    changes = checked_upsert(product_id, changes, expected_version)
+    if product_id is None:
+        return _create(fresh_id(), changes, fresh=True)
+    return apply_upsert(product_id, changes, expected_version)
+
+
+def checked_upsert(
+    product_id: str | None, changes: dict[str, Any], expected_version: int | None
+) -> dict[str, Any]:
+    """An upsert's input checked (BAD_USER_INPUT naming the field): its changes, as stored."""
     changes = validation.fields(changes, validation.PRODUCT_FIELDS)
     if product_id is None:
         if expected_version is not None:
-            raise BadUserInput("expectedVersion needs the id of the product to update.")
-        return _create(fresh_id(), changes, fresh=True)
-    validation.item_id(product_id)
+            raise BadUserInput(
+                "expectedVersion needs the id of the product to update.",
+                field="expectedVersion",
+            )
+    else:
+        validation.item_id(product_id)
+    return changes
+
+
+def apply_upsert(
+    product_id: str, changes: dict[str, Any], expected_version: int | None, *, fresh: bool = False
+) -> Product:
+    """Write a checked upsert of the product `product_id` (`fresh`: an id this request made)."""
+    if fresh:
+        return _create(product_id, changes, fresh=True)
     if not changes.keys() & KEYED_FIELDS:
         updated = update_live(Product, product_id, changes, expected_version)
         if updated is not None:
@@ -102,28 +124,57 @@ def restore_product(product_id: str) -> Product:
 
 def _create(product_id: str, changes: dict[str, Any], *, fresh: bool = False) -> Product:
     """Put a new product; `fresh` when this request made up its id."""
-    for required in ("name", "price"):
-        if required not in changes:
-            raise BadUserInput(f"{required} is required to create a product.")
-    product = new_item(Product, product_id, {**DEFAULTS, **changes})
+    product = _new_product(product_id, changes)
     counts = moved(None, product.category_id)
     if create(product, fresh=fresh, counts=counts) is not None:
-        raise _dead_category(changes["category_id"])
+        raise dead_category(changes["category_id"])
     return product
 
 
 def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int | None) -> Product:
     current = get(Product, product_id, consistent=True)
     if current is None:
-        if expected_version is not None:
-            raise missing(Product, product_id)
+        _check_creatable(product_id, expected_version)
         return _create(product_id, changes)
+    product, write = planned_write(product_id, current, changes, expected_version)
+    if write.commit() is not None:
+        raise dead_category(product.category_id)
+    return product
+
+
+def planned_write(
+    product_id: str, current: Product | None, changes: dict[str, Any], expected_version: int | None
+) -> tuple[Product, ItemWrite]:
+    """The product, and its write applying checked `changes` to `current` (None: not
+    stored) with its category counts, conditioned on what was read; coded errors for
+    what the read refuses."""
+    if current is None:
+        _check_creatable(product_id, expected_version)
+        product = _new_product(product_id, changes)
+        return product, ItemWrite(
+            product, Product.id.does_not_exist(), counts=moved(None, product.category_id)
+        )
     check_writable(current, expected_version)
     product = successor(current, **changes)
-    counts = moved(current.category_id, product.category_id)
-    if _write(current, product, counts) is not None:
-        raise _dead_category(product.category_id)
-    return product
+    return product, ItemWrite(
+        product,
+        Product.version == current.version,
+        counts=moved(current.category_id, product.category_id),
+    )
+
+
+def _check_creatable(product_id: str, expected_version: int | None) -> None:
+    if expected_version is not None:
+        error = missing(Product, product_id)
+        error.field = "id"
+        raise error
+
+
+def _new_product(product_id: str, changes: dict[str, Any]) -> Product:
+    for required in ("name", "price"):
+        if required not in changes:
+            raise BadUserInput(f"{required} is required to create a product.", field=required)
+    return new_item(Product, product_id, {**DEFAULTS, **changes})
 
 
 def _delete_once(
@@ -164,5 +215,8 @@ def _write(
     return ItemWrite(product, condition, delete=delete, counts=counts).commit()
 
 
-def _dead_category(category_id: str | None) -> BadUserInput:
-    return BadUserInput(f"categoryId {category_id} does not name a live category.")
+def dead_category(category_id: str | None) -> BadUserInput:
+    """The refusal of a product whose category is deleted or missing."""
+    return BadUserInput(
+        f"categoryId {category_id} does not name a live category.", field="categoryId"
+    )

@@ -24,7 +24,9 @@ MAX_PAGE = 100
 def item_id(value: str, field: str = "id") -> str:
     """A client-supplied id: 1-64 characters of [A-Za-z0-9_-]."""
     if not ID_PATTERN.fullmatch(value):
-        raise BadUserInput(f"{field} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'.")
+        raise BadUserInput(
+            f"{field} must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'.", field=field
+        )
     return value
 
 
@@ -149,5 +151,21 @@ CATEGORY_FIELDS = {"name": name, "description": description}
 
 
 def fields(changes: dict[str, Any], checks: dict[str, Any]) -> dict[str, Any]:
-    """Check each field present in `changes`; absent fields stay absent."""
-    return {field: checks[field](value) for field, value in changes.items()}
+    """Check each field present in `changes`; absent fields stay absent.
+
+    A refusal names its field (by its GraphQL name) on the error too.
+    """
+    checked: dict[str, Any] = {}
+    for field, value in changes.items():
+        try:
+            checked[field] = checks[field](value)
+        except BadUserInput as error:
+            error.field = error.field or graphql_name(field)
+            raise
+    return checked
+
+
+def graphql_name(field: str) -> str:
+    """A Python field name as GraphQL spells it: `category_id` is `categoryId`."""
+    first, *rest = field.split("_")
+    return first + "".join(part.capitalize() for part in rest)

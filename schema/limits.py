@@ -49,7 +49,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from resolvers import categories, product_lists, products, search
+from resolvers import categories, product_bulk, product_lists, products, search
 from resolvers.pagination import UNKNOWN, Unknown
 from resolvers.validation import MAX_PAGE
 from schema.caches import LIMITS_CACHE_BYTES, text_bytes
@@ -108,6 +108,8 @@ STORAGE_CALLS: Mapping[tuple[str, str], Callable[[Arguments], int]] = {
     # BatchGetItem; the categories come in one more, batched below.
     ("Query", "search"): lambda _: search.SEARCH_CALLS,
     ("Query", "predictiveSearch"): lambda _: search.PREDICT_CALLS,
+    # Up to 100 products in a few batched reads and transactions, not 2 calls each.
+    ("Mutation", "upsertProducts"): lambda _: product_bulk.BULK_CALLS,
 }
 # Fields answered together for a whole page: the categories of a page of products are
 # one BatchGetItem (schema/product.py's CategoryBatch), not one call per product; a
@@ -276,10 +278,10 @@ class OperationMeter:
         )
 
     def _own_calls(self, node: FieldNode, key: tuple[str, str]) -> int:
-        parent_is_mutation = key[0] == getattr(self.schema.mutation_type, "name", None)
-        if parent_is_mutation:
-            return WRITE_CALLS
         cost = STORAGE_CALLS.get(key)
+        parent_is_mutation = key[0] == getattr(self.schema.mutation_type, "name", None)
+        if parent_is_mutation and cost is None:
+            return WRITE_CALLS
         return cost(Arguments(self, node)) if cost is not None else 0
 
     def value(self, node: ValueNode, path: tuple[str, ...] = ()) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -21,11 +21,17 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from errors import BadUserInput, Conflict, NotFound, version_conflict
+from errors import BadUserInput, Conflict, NotFound, ServiceUnavailable, version_conflict
 from models import Category, Product
 from models.base import LIVE, sort_key
 from store import compat
-from store.errors import Raced, is_condition_failure, response_code, translated_errors
+from store.errors import (
+    Raced,
+    is_condition_failure,
+    is_unavailable,
+    response_code,
+    translated_errors,
+)
 
 R = TypeVar("R")
 Entity = TypeVar("Entity", Product, Category)
@@ -42,6 +48,8 @@ WRITE_CALLS = 2
 # every environment restored from one snapshot would share that state and retry
 # in lockstep.
 _jitter = random.SystemRandom()
+# A transaction refused as a whole: a condition failed, or another transaction raced it.
+CANCELLED_CODES = frozenset({"TransactionCanceledException", "TransactionConflictException"})
 
 
 def now() -> datetime:
@@ -298,3 +306,134 @@ class ItemWrite:
                 raise Raced from error
             raise
         return None
+
+
+# What one TransactWriteItems may hold: 100 actions and 4 MB in all (items are checked
+# against MAX_ITEM_BYTES on their own; room is kept for the request's own bytes).
+MAX_TRANSACTION_ACTIONS = 100
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024 - 64 * 1024
+
+
+def get_many(
+    model: type[Entity], item_ids: Iterable[str], *, consistent: bool = False
+) -> dict[str, Entity]:
+    """The stored items among `item_ids` by id, in one BatchGetItem per 100 ids."""
+    wanted = set(item_ids)
+    if not wanted:
+        return {}
+    with translated_errors():
+        return {item.id: item for item in model.batch_get(wanted, consistent_read=consistent)}
+
+
+def commit_many(writes: Sequence[ItemWrite]) -> list[bool | ServiceUnavailable]:
+    """Write many items in as few transactions as DynamoDB allows; whether each was written.
+
+    A group DynamoDB could not take (throttled, unreachable) is its writes'
+    SERVICE_UNAVAILABLE, and the groups after it are not tried: the groups before it
+    stay written, so each write learns its own fate.
+
+    Each write stays atomic with its category counts. A transaction is all or nothing,
+    so one failed condition (a lost race, a category deleted meanwhile) cancels its
+    whole group: every write of a cancelled group is reported unwritten, for the caller
+    to make again one by one (with `ItemWrite.commit`, which tells which condition
+    failed). Callers check the conditions they can from what they read first, so a
+    cancel means a race.
+    """
+    written: list[bool | ServiceUnavailable] = []
+    unavailable: ServiceUnavailable | None = None
+    for group in transaction_groups(writes):
+        if unavailable is None:
+            try:
+                ok: bool | ServiceUnavailable = _commit_group(group)
+            except ServiceUnavailable as error:
+                unavailable = error
+        written.extend([unavailable or ok] * len(group))
+    return written
+
+
+def transaction_groups(writes: Sequence[ItemWrite]) -> list[list[ItemWrite]]:
+    """`writes` in order, cut into groups that each fit one transaction.
+
+    A group's actions are its items and one count update per category it touches
+    (DynamoDB refuses two actions on one item in a transaction).
+    """
+    groups: list[list[ItemWrite]] = []
+    group: list[ItemWrite] = []
+    categories: set[str] = set()
+    size = 0
+    for write in writes:
+        touched = {change.category_id for change in write.counts}
+        write_size = 0 if write.delete else item_size(write.item)
+        actions = len(group) + 1 + len(categories | touched)
+        too_big = size + write_size > MAX_TRANSACTION_BYTES
+        if group and (actions > MAX_TRANSACTION_ACTIONS or too_big):
+            groups.append(group)
+            group, categories, size = [], set(), 0
+        group.append(write)
+        categories |= touched
+        size += write_size
+    if group:
+        groups.append(group)
+    return groups
+
+
+def merged_counts(group: Sequence[ItemWrite]) -> list[CountChange]:
+    """One count change per category for a group: the deltas summed, and the liveness
+    condition kept when any write of the group adds a product to it."""
+    deltas: dict[str, int] = {}
+    adds: set[str] = set()
+    for write in group:
+        for change in write.counts:
+            deltas[change.category_id] = deltas.get(change.category_id, 0) + change.delta
+            if change.delta > 0:
+                adds.add(change.category_id)
+    return [
+        _MergedCount(category_id, delta, category_id in adds)
+        for category_id, delta in deltas.items()
+    ]
+
+
+@dataclass
+class _MergedCount(CountChange):
+    adds: bool = False
+
+    @property
+    def condition(self) -> Condition:
+        return Category.status == LIVE if self.adds else Category.id.exists()
+
+
+def _commit_group(group: Sequence[ItemWrite]) -> bool:
+    if len(group) == 1:
+        # One item: its own write, and no transaction when it changes no count.
+        try:
+            return group[0].commit() is None
+        except Raced:
+            return False
+    for write in group:
+        if not write.delete:
+            check_item_size(write.item)
+    with translated_errors():
+        try:
+            _transact(group)
+        except TransactWriteError as error:
+            if is_unavailable(error):
+                raise
+            if response_code(error) in CANCELLED_CODES:
+                return False
+            raise
+    return True
+
+
+def _transact(group: Sequence[ItemWrite]) -> None:
+    with TransactWrite(connection=compat.connection(Product)) as transaction:
+        for write in group:
+            if write.delete:
+                transaction.delete(write.item, condition=write.condition)
+            else:
+                transaction.save(write.item, condition=write.condition)
+        for change in merged_counts(group):
+            transaction.update(
+                Category(change.category_id),
+                actions=[Category.product_count.add(change.delta)],
+                condition=change.condition,
+            )

@@ -22,6 +22,15 @@ CATEGORY = "id name description productCount createdAt updatedAt deletedAt versi
 UPSERT_PRODUCT = f"""
 mutation Upsert($input: UpsertProductInput!) {{ upsertProduct(input: $input) {{ {PRODUCT} }} }}
 """
+UPSERT_PRODUCTS = f"""
+mutation Bulk($inputs: [UpsertProductInput!]!) {{
+  upsertProducts(inputs: $inputs) {{
+    index
+    product {{ {PRODUCT} category {{ id productCount }} }}
+    error {{ code message field }}
+  }}
+}}
+"""
 UPSERT_CATEGORY = f"""
 mutation Upsert($input: UpsertCategoryInput!) {{ upsertCategory(input: $input) {{ {CATEGORY} }} }}
 """

@@ -13,6 +13,7 @@ from tests.catalog import (
     RESTORE_PRODUCT,
     UPSERT_CATEGORY,
     UPSERT_PRODUCT,
+    UPSERT_PRODUCTS,
     create_category,
     create_product,
 )
@@ -150,6 +151,9 @@ def test_serving_never_manages_tables_or_scans(
     other = create_category(api, "Other")
     api.ok(UPSERT_PRODUCT, {"input": {"id": product["id"], "categoryId": other["id"]}})
     api.ok(UPSERT_CATEGORY, {"input": {"id": category["id"], "name": "Renamed"}})
+    bulk = [{"id": product["id"], "categoryId": category["id"]}, {"name": "B", "price": "1"}]
+    api.ok(UPSERT_PRODUCTS, {"inputs": bulk})
+    api.ok(UPSERT_PRODUCTS, {"inputs": [{"id": product["id"], "categoryId": other["id"]}]})
     api.public(PAGE_WITH_CATEGORIES, {"first": 10})
     api.public(LIST_CATEGORIES)
     api.ok(LIST_PRODUCTS, {"all": True, "categoryId": other["id"]})

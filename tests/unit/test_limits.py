@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from graphql import get_introspection_query, parse
 
+from resolvers.product_bulk import BULK_CALLS
 from schema.compat import core_schema
 from schema.limits import KnownWithinLimits, Limits, introspection_cost, measure_limits
 from tests.client import DEFAULT_SETTINGS, schema_for
@@ -336,3 +337,21 @@ def test_measured_requests_are_known_by_the_values_the_estimate_read() -> None:
     both_shelves = {**in_stock, "filter": {"priceMin": "1"}}
     assert known.get(STOREFRONT, other_price) == {None: 2}
     assert known.get(STOREFRONT, both_shelves) is None
+
+
+BULK_UPSERT = """
+mutation($inputs: [UpsertProductInput!]!) {
+  upsertProducts(inputs: $inputs) { index product { id category { name } } error { code } }
+}
+"""
+
+
+def test_measure_storage_calls_of_upsert_products_is_its_declared_bulk_cost() -> None:
+    # Its batched reads and transactions, then the results' categories in one batch.
+    assert measure(BULK_UPSERT)["storage calls"] == BULK_CALLS + 1
+
+
+def test_upsert_products_of_100_inputs_is_within_the_default_limits() -> None:
+    inputs = [{"id": f"p{i}", "name": "X", "price": "1"} for i in range(100)]
+
+    assert refusals(BULK_UPSERT, {"inputs": inputs}) == []
