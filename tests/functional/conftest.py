@@ -27,15 +27,34 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 @pytest.fixture(scope="module", autouse=True)
 def trimmed_streams() -> Iterator[None]:
-    """After each module, its search indexes stopped, moto's streams are trimmed.
+    """After each module, its search indexes stopped, the tables' streams start afresh.
 
-    An index starts by reading its tables' streams from their oldest record, and moto,
-    unlike DynamoDB, never drops one: late in a worker, a module's first search read every
-    write of the run and ran out of time.
+    An index starts by reading its tables' streams from their oldest record, and
+    neither moto nor DynamoDB Local drops one before a day has passed: late in a worker,
+    a module's first search read every write of the run and ran out of time. moto's
+    streams are trimmed in place; DynamoDB Local's are replaced by new ones (its tables'
+    latest streams, which is what an index reads), as moto cannot do.
     """
     yield
     stop_searches()
     trim_streams()
+    for endpoint_url in _local_endpoints:
+        renew_streams(endpoint_url)
+
+
+def renew_streams(endpoint_url: str) -> None:
+    """Give each catalog table that has a stream a new, empty one."""
+    client = _client(endpoint_url)
+    for model in MODELS:
+        table = model.Meta.table_name
+        try:
+            spec = client.describe_table(TableName=table)["Table"].get("StreamSpecification")
+        except client.exceptions.ResourceNotFoundException:
+            continue
+        if not spec or not spec.get("StreamEnabled"):
+            continue
+        client.update_table(TableName=table, StreamSpecification={"StreamEnabled": False})
+        client.update_table(TableName=table, StreamSpecification=spec)
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +110,13 @@ def _tables_exist(endpoint_url: str) -> bool:
     return {model.Meta.table_name for model in MODELS} <= names
 
 
+# The DynamoDB Local servers this worker's tests used, whose streams `trimmed_streams` renews.
+_local_endpoints: set[str] = set()
+
+
 def _empty_catalog(server: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> LocalDynamoDB:
+    if server.kind == "dynamodb-local":
+        _local_endpoints.add(server.endpoint_url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint_url)
     use_endpoint(server.endpoint_url)
     if not _tables_exist(server.endpoint_url):
