@@ -20,6 +20,22 @@ export type AttachProductImageInput = {
   uploadId: Scalars['ID']['input'];
 };
 
+export type BulkError = {
+  __typename?: 'BulkError';
+  code: Scalars['String']['output'];
+  /** The input field at fault by its GraphQL name (for example `categoryId`), when there is one. */
+  field?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
+export type BulkProductResult = {
+  __typename?: 'BulkProductResult';
+  error?: Maybe<BulkError>;
+  /** Position of the input in `inputs`, from 0. */
+  index: Scalars['Int']['output'];
+  product?: Maybe<Product>;
+};
+
 export type Category = {
   __typename?: 'Category';
   createdAt: Scalars['DateTime']['output'];
@@ -101,6 +117,11 @@ export type Mutation = {
   restoreProduct: Product;
   upsertCategory: Category;
   upsertProduct: Product;
+  /**
+   * Admin only. 1-100 inputs, each applied as upsertProduct would apply it, independently: one bad input does
+   * not stop the others. Results in input order, each with either product or error.
+   */
+  upsertProducts: Array<BulkProductResult>;
 };
 
 
@@ -145,6 +166,11 @@ export type MutationUpsertCategoryArgs = {
 
 export type MutationUpsertProductArgs = {
   input: UpsertProductInput;
+};
+
+
+export type MutationUpsertProductsArgs = {
+  inputs: Array<UpsertProductInput>;
 };
 
 export type PageInfo = {
