@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import tempfile
 import time
@@ -26,9 +27,9 @@ from typing import Any
 
 from bench import catalog
 
-PRODUCTS = 10_000
+PRODUCTS = int(os.environ.get("BULK_PRODUCTS", "10000"))
 CATEGORIES = 10
-ONE_BY_ONE = 1_000
+ONE_BY_ONE = int(os.environ.get("BULK_ONE_BY_ONE", "1000"))
 
 UPSERT = """mutation Upsert($input: UpsertProductInput!) {
   upsertProduct(input: $input) { id }
