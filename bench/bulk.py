@@ -67,7 +67,7 @@ def measure() -> dict[str, Any]:
         from cli.bulk_import import run_import
         from cli.export import export
         from settings import Settings
-        from store.recording import CallLog
+        from store.recording import CallLog, model_clients
 
         settings = Settings.from_env()
         handler = compose.api(settings)
@@ -97,8 +97,9 @@ def measure() -> dict[str, Any]:
             _ok(handler, UPSERT, {"input": product})
         one_by_one = time.perf_counter() - start
 
-        log = CallLog()
-        for client in log._clients:
+        clients = model_clients()
+        log = CallLog(clients)
+        for client in clients:
             client.meta.events.register(
                 "before-parameter-build.dynamodb.Scan",
                 lambda params, **_: params.update(ReturnConsumedCapacity="TOTAL"),

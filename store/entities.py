@@ -280,17 +280,7 @@ class ItemWrite:
 
     def _write_in_transaction(self) -> CountChange | None:
         try:
-            with TransactWrite(connection=compat.connection(type(self.item))) as transaction:
-                if self.delete:
-                    transaction.delete(self.item, condition=self.condition)
-                else:
-                    transaction.save(self.item, condition=self.condition)
-                for change in self.counts:
-                    transaction.update(
-                        Category(change.category_id),
-                        actions=[Category.product_count.add(change.delta)],
-                        condition=change.condition,
-                    )
+            _transact([self], self.counts)
         except TransactWriteError as error:
             # Reasons come in request order: the item first, then the counts.
             reasons = error.cancellation_reasons or []
@@ -414,7 +404,7 @@ def _commit_group(group: Sequence[ItemWrite]) -> bool:
             check_item_size(write.item)
     with translated_errors():
         try:
-            _transact(group)
+            _transact(group, merged_counts(group))
         except TransactWriteError as error:
             if is_unavailable(error):
                 raise
@@ -424,14 +414,15 @@ def _commit_group(group: Sequence[ItemWrite]) -> bool:
     return True
 
 
-def _transact(group: Sequence[ItemWrite]) -> None:
-    with TransactWrite(connection=compat.connection(Product)) as transaction:
-        for write in group:
+def _transact(writes: Sequence[ItemWrite], counts: Iterable[CountChange]) -> None:
+    """The writes' items and the category count changes, in one transaction, in that order."""
+    with TransactWrite(connection=compat.connection(type(writes[0].item))) as transaction:
+        for write in writes:
             if write.delete:
                 transaction.delete(write.item, condition=write.condition)
             else:
                 transaction.save(write.item, condition=write.condition)
-        for change in merged_counts(group):
+        for change in counts:
             transaction.update(
                 Category(change.category_id),
                 actions=[Category.product_count.add(change.delta)],
