@@ -16,8 +16,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError
 
-from models import MODELS
-from models.base import REQUEST_BUDGET_SECONDS
+from models import MODELS, base
 from store import compat
 
 _DEADLINE_HOOK = "catalog-request-deadline"
@@ -70,10 +69,11 @@ _current: ContextVar[RequestStats | None] = ContextVar("catalog_store_request", 
 
 
 def start_request(
-    limit: int, max_bytes: int | None = None, budget: float = REQUEST_BUDGET_SECONDS
+    limit: int, max_bytes: int | None = None, budget: float | None = None
 ) -> RequestStats:
     """Give the current request `limit` DynamoDB calls, started within `budget` seconds,
-    and answers of at most `max_bytes` bytes in all.
+    and answers of at most `max_bytes` bytes in all (`budget` defaults to
+    `models.base.REQUEST_BUDGET_SECONDS`, read at each call).
 
     Every HTTP attempt botocore makes, retries included, checks the deadline first, so
     a request with many storage calls fails within a bound when DynamoDB is down.
@@ -84,6 +84,8 @@ def start_request(
     """
     for event, handler, unique_id in DYNAMODB_HOOKS:
         compat.hook_models(MODELS, event, handler, unique_id)
+    if budget is None:
+        budget = base.REQUEST_BUDGET_SECONDS
     stats = RequestStats(limit=limit, deadline=time.monotonic() + budget, max_bytes=max_bytes)
     _current.set(stats)
     return stats
