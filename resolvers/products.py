@@ -7,21 +7,25 @@ from typing import Any
 
 from errors import BadUserInput, Conflict
 from models import Product
-from resolvers import images, product_lists, validation
+from resolvers import images, product_lists, slugs, validation
 from resolvers.pagination import Page
 from resolvers.product_lists import ProductFilter
+from resolvers.slug_claims import claiming, slug_change, taken
 from store.entities import (
     CountChange,
     ItemWrite,
+    SlugTaken,
     check_version,
     check_writable,
     create,
     fresh_id,
     get,
+    held_slugs,
     missing,
     moved,
     new_item,
     now,
+    owner_of,
     require,
     successor,
     update_live,
@@ -29,16 +33,27 @@ from store.entities import (
 )
 
 DEFAULTS: dict[str, Any] = {"currency": "USD", "stock": 0}
-# Storage cost of `get_product`, in DynamoDB calls (schema/limits.py estimates by it).
+# Storage cost of `get_product`, in DynamoDB calls (schema/limits.py estimates by it):
+# by id one GetItem; by slug the claim's GetItem, then the product's.
 GET_CALLS = 1
+SLUG_GET_CALLS = 2
 # Fields the list keys are derived from together with other fields (a price key needs
-# the name, a shelf the deletion, a category shelf the stock): changing one needs the
-# stored item first, so one UpdateItem cannot do it.
-KEYED_FIELDS = frozenset({"name", "price", "stock", "category_id"})
+# the name, a shelf the deletion, a category shelf the stock), and the slug, whose
+# claim is written with the product: changing one needs the stored item first, so
+# one UpdateItem cannot do it.
+KEYED_FIELDS = frozenset({"name", "price", "stock", "category_id", "slug"})
 
 
-def get_product(product_id: str, *, include_deleted: bool = False) -> Product | None:
-    """One product by id (one GetItem); deleted ones only when asked for."""
+def get_product(
+    product_id: str | None = None, *, slug: str | None = None, include_deleted: bool = False
+) -> Product | None:
+    """One product by id (one GetItem) or by a slug it holds, current or old (two);
+    deleted ones only when asked for."""
+    validation.exactly_one(id=product_id, slug=slug)
+    if product_id is None:
+        product_id = owner_of(Product, slug) if slug and slugs.is_slug(slug) else None
+        if product_id is None:
+            return None
     product = get(Product, validation.item_id(product_id))
     if product is None or (product.deleted_at and not include_deleted):
         return None
@@ -74,7 +89,8 @@ def upsert_product(
     if product_id is None:
         if expected_version is not None:
             raise BadUserInput("expectedVersion needs the id of the product to update.")
-        return _create(fresh_id(), changes, fresh=True)
+        new_id = fresh_id()
+        return with_retries(lambda: _create(new_id, changes, fresh=True))
     validation.item_id(product_id)
     if not changes.keys() & KEYED_FIELDS:
         updated = update_live(Product, product_id, changes, expected_version)
@@ -107,9 +123,13 @@ def _create(product_id: str, changes: dict[str, Any], *, fresh: bool = False) ->
             raise BadUserInput(f"{required} is required to create a product.")
     product = new_item(Product, product_id, {**DEFAULTS, **changes})
     counts = moved(None, product.category_id)
-    if create(product, fresh=fresh, counts=counts) is not None:
-        raise _dead_category(changes["category_id"])
-    return product
+
+    def write() -> Product:
+        if create(product, fresh=fresh, counts=counts, claims=[product.slug]) is not None:
+            raise _dead_category(changes["category_id"])
+        return product
+
+    return claiming(product, changes.get("slug"), write)
 
 
 def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int | None) -> Product:
@@ -119,10 +139,15 @@ def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int
             raise missing(Product, product_id)
         return _create(product_id, changes)
     check_writable(current, expected_version)
-    product = successor(current, **changes)
+    others = {name: value for name, value in changes.items() if name != "slug"}
+    renamed, claims = slug_change(current, changes.get("slug", current.slug))
+    product = successor(current, **others, **renamed)
     counts = moved(current.category_id, product.category_id)
-    if _write(current, product, counts) is not None:
-        raise _dead_category(product.category_id)
+    try:
+        if _write(current, product, counts, claims=claims) is not None:
+            raise _dead_category(product.category_id)
+    except SlugTaken as error:
+        raise taken(Product, error.slug) from None
     return product
 
 
@@ -133,7 +158,7 @@ def _delete_once(
     check_version(current, expected_version)
     live_count = moved(current.category_id if current.deleted_at is None else None, None)
     if hard:
-        _write(current, current, live_count, delete=True)
+        _write(current, current, live_count, delete=True, releases=held_slugs(current))
         return current, None
     if current.deleted_at is not None:
         return current, current.deleted_at
@@ -157,11 +182,24 @@ def _restore_once(product_id: str) -> Product:
 
 
 def _write(
-    current: Product, product: Product, counts: list[CountChange], *, delete: bool = False
+    current: Product,
+    product: Product,
+    counts: list[CountChange],
+    *,
+    delete: bool = False,
+    claims: list[str] | None = None,
+    releases: list[str] | None = None,
 ) -> CountChange | None:
     """Write `product` (or delete it) if the stored one is still at the version read."""
     condition = Product.version == current.version
-    return ItemWrite(product, condition, delete=delete, counts=counts).commit()
+    return ItemWrite(
+        product,
+        condition,
+        delete=delete,
+        counts=counts,
+        claims=claims or [],
+        releases=releases or [],
+    ).commit()
 
 
 def _dead_category(category_id: str | None) -> BadUserInput:

@@ -336,3 +336,32 @@ def test_measured_requests_are_known_by_the_values_the_estimate_read() -> None:
     both_shelves = {**in_stock, "filter": {"priceMin": "1"}}
     assert known.get(STOREFRONT, other_price) == {None: 2}
     assert known.get(STOREFRONT, both_shelves) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "calls"),
+    [
+        ('{ product(id: "p") { slug } }', {}, 1),
+        ('{ product(slug: "tent") { id slug } }', {}, 2),
+        ('{ category(slug: "tents") { id slug } }', {}, 2),
+        ('{ product(id: "p", slug: null) { slug } }', {}, 1),
+        ("query($slug: String) { product(slug: $slug) { id } }", {"slug": "tent"}, 2),
+        (
+            "query($id: ID, $slug: String) { category(id: $id, slug: $slug) { id } }",
+            {"id": "c", "slug": None},
+            1,
+        ),
+    ],
+    ids=[
+        "product-id",
+        "product-slug",
+        "category-slug",
+        "slug-null",
+        "slug-variable",
+        "slug-variable-null",
+    ],
+)
+def test_measure_storage_calls_count_a_slug_lookup_as_claim_then_item(
+    query: str, variables: dict[str, Any], calls: int
+) -> None:
+    assert measure(query, variables)["storage calls"] == calls
