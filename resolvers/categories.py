@@ -29,6 +29,7 @@ from store.entities import (
     now,
     owner_of,
     require,
+    successor,
     update_live,
     with_retries,
 )
@@ -140,7 +141,8 @@ def _update_with_slug(current: Category, changes: dict[str, Any]) -> Category:
         ItemWrite(Category(current.id), condition, claims=claims, actions=actions).commit()
     except SlugTaken as error:
         raise taken(Category, error.slug) from None
-    return require(Category, current.id)
+    # What was written, as the read it was conditioned on saw it (no second read).
+    return successor(current, **fields)
 
 
 def delete_category(
