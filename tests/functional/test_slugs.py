@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
+from search.backfill import changes as backfill_changes
+from search.types import CATEGORY, PRODUCT
 from store.recording import CallLog
 from tests.catalog import (
     CATEGORY_BY_SLUG,
@@ -333,3 +335,13 @@ def test_concurrent_creates_of_one_name_get_distinct_slugs(local_backend: LocalD
     made = [body["data"]["upsertCategory"]["slug"] for batch in results for body in batch]
     assert sorted(made) == sorted(["tents", *(f"tents-{n}" for n in range(2, 13))])
     assert all(category_by_slug(api, slug) is not None for slug in made)
+
+
+def test_search_backfill_reads_no_claims(api: ApiClient) -> None:
+    category = create_category(api, name="Tents")
+    product = create_product(api, name="Dome", categoryId=category["id"])
+    upsert_product(api, id=product["id"], slug="dome-tent")
+
+    read = [(change.kind, change.id) for change in backfill_changes()]
+
+    assert sorted(read) == sorted([(CATEGORY, category["id"]), (PRODUCT, product["id"])])
