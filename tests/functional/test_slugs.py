@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
+from cli.sample import CATEGORIES as SAMPLE_CATEGORIES
+from cli.sample import PRODUCTS
+from cli.seed import seed
 from search.backfill import changes as backfill_changes
 from search.types import CATEGORY, PRODUCT
 from store.recording import CallLog
@@ -345,3 +348,20 @@ def test_search_backfill_reads_no_claims(api: ApiClient) -> None:
     read = [(change.kind, change.id) for change in backfill_changes()]
 
     assert sorted(read) == sorted([(CATEGORY, category["id"]), (PRODUCT, product["id"])])
+
+
+def test_seed_gives_the_sample_shop_readable_slugs(api: ApiClient) -> None:
+    first = seed()
+
+    again = seed()
+
+    assert not first.failures
+    assert category_by_slug(api, "shoes")["id"] == "cat-shoes"
+    assert by_slug(api, "trail-runner") == {
+        "id": "prod-trail-runner",
+        "name": "Trail Runner 4",
+        "slug": "trail-runner",
+        "deletedAt": None,
+    }
+    assert again.counts["products"]["unchanged"] == len(PRODUCTS)
+    assert again.counts["categories"]["unchanged"] == len(SAMPLE_CATEGORIES)
