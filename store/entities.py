@@ -330,6 +330,8 @@ class ItemWrite:
         try:
             if self.delete:
                 self.item.delete(condition=self.condition)
+            elif self.actions is not None:
+                self.item.update(actions=self.actions, condition=self.condition)
             else:
                 self.item.save(condition=self.condition)
         except PynamoDBException as error:

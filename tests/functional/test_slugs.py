@@ -206,6 +206,49 @@ def test_category_slug_change_keeps_the_old_one_and_the_count(api: ApiClient) ->
     assert category_by_slug(api, "tents")["slug"] == "shelters"
 
 
+def test_category_update_with_its_own_slug_changes_only_the_other_fields(
+    api: ApiClient, dynamodb_calls: CallLog
+) -> None:
+    category = create_category(api, name="Tents", description="Old")
+    dynamodb_calls.reset()
+
+    response = upsert_category(api, id=category["id"], slug="tents", description="New")
+
+    updated = response.data["upsertCategory"]
+    assert (updated["slug"], updated["name"], updated["description"]) == ("tents", "Tents", "New")
+    assert updated["version"] == 2
+    assert dynamodb_calls.calls == ["GetItem", "UpdateItem"]
+    assert category_by_slug(api, "tents")["name"] == "Tents"
+
+
+def test_product_update_with_its_own_slug_writes_no_claim(
+    api: ApiClient, dynamodb_calls: CallLog
+) -> None:
+    product = create_product(api, name="Tent")
+    dynamodb_calls.reset()
+
+    response = upsert_product(api, id=product["id"], slug="tent", stock=4)
+
+    assert response.data["upsertProduct"]["slug"] == "tent"
+    assert dynamodb_calls.calls == ["GetItem", "PutItem"]
+
+
+def test_product_holds_at_most_50_slugs(api: ApiClient) -> None:
+    product = create_product(api, name="Tent")
+    for n in range(2, 51):
+        upsert_product(api, id=product["id"], slug=f"tent-v{n}")
+
+    refused = upsert_product(api, id=product["id"], slug="tent-v51")
+    taken_back = upsert_product(api, id=product["id"], slug="tent")
+
+    assert refused.codes == ["BAD_USER_INPUT"]
+    assert "holds 50 slugs" in refused.errors[0]["message"]
+    assert taken_back.data["upsertProduct"]["slug"] == "tent"
+    api.ok(DELETE_PRODUCT, {"id": product["id"], "hard": True})
+    assert by_slug(api, "tent-v50") is None
+    assert create_product(api, name="Other", slug="tent-v2")["slug"] == "tent-v2"
+
+
 def test_category_hard_delete_frees_its_slugs(api: ApiClient) -> None:
     category = create_category(api, name="Tents")
     upsert_category(api, id=category["id"], slug="shelters")
