@@ -11,9 +11,9 @@ from pynamodb.exceptions import PynamoDBException
 from errors import BadUserInput, Conflict
 from models import Category
 from models.base import DELETED, LIVE, sort_key
-from resolvers import slugs, validation
+from resolvers import validation
 from resolvers.pagination import Page, Unknown, decode_cursor, is_sort_key, paginate
-from resolvers.slug_claims import claiming, slug_change, taken
+from resolvers.slug_claims import claiming, lookup, slug_change, taken
 from store.entities import (
     ItemWrite,
     SlugTaken,
@@ -27,7 +27,6 @@ from store.entities import (
     missing,
     new_item,
     now,
-    owner_of,
     require,
     successor,
     update_live,
@@ -52,15 +51,7 @@ def get_category(
 ) -> Category | None:
     """One category by id (one GetItem) or by a slug it holds, current or old (two);
     deleted ones only when asked for."""
-    validation.exactly_one(id=category_id, slug=slug)
-    if category_id is None:
-        category_id = owner_of(Category, slug) if slug and slugs.is_slug(slug) else None
-        if category_id is None:
-            return None
-    category = get(Category, validation.item_id(category_id))
-    if category is None or (category.deleted_at and not include_deleted):
-        return None
-    return category
+    return lookup(Category, category_id, slug, include_deleted=include_deleted)
 
 
 def load_categories(category_ids: Sequence[str]) -> list[Category | None]:

@@ -7,10 +7,10 @@ from typing import Any
 
 from errors import BadUserInput, Conflict
 from models import Product
-from resolvers import images, product_lists, slugs, validation
+from resolvers import images, product_lists, validation
 from resolvers.pagination import Page
 from resolvers.product_lists import ProductFilter
-from resolvers.slug_claims import claiming, slug_change, taken
+from resolvers.slug_claims import claiming, lookup, slug_change, taken
 from store.entities import (
     CountChange,
     ItemWrite,
@@ -25,7 +25,6 @@ from store.entities import (
     moved,
     new_item,
     now,
-    owner_of,
     require,
     successor,
     update_live,
@@ -49,15 +48,7 @@ def get_product(
 ) -> Product | None:
     """One product by id (one GetItem) or by a slug it holds, current or old (two);
     deleted ones only when asked for."""
-    validation.exactly_one(id=product_id, slug=slug)
-    if product_id is None:
-        product_id = owner_of(Product, slug) if slug and slugs.is_slug(slug) else None
-        if product_id is None:
-            return None
-    product = get(Product, validation.item_id(product_id))
-    if product is None or (product.deleted_at and not include_deleted):
-        return None
-    return product
+    return lookup(Product, product_id, slug, include_deleted=include_deleted)
 
 
 def list_products(

@@ -7,14 +7,31 @@ from typing import Any, TypeVar
 
 from errors import BadUserInput, Conflict
 from models import Category, Product
-from resolvers.slugs import MAX_HELD_SLUGS, from_name, with_suffix
-from store.entities import SlugTaken, held_slugs, owners
+from resolvers import validation
+from resolvers.slugs import MAX_HELD_SLUGS, from_name, is_slug, with_suffix
+from store.entities import Entity, SlugTaken, get, held_slugs, owner_of, owners
 
 R = TypeVar("R")
 # How many suffixed candidates one BatchGetItem looks at when a generated slug is taken.
 CANDIDATES = 25
 # Rounds of looking and claiming before a generated slug gives up (each lost to a race).
 MAX_ROUNDS = 8
+
+
+def lookup(
+    model: type[Entity], item_id: str | None, slug: str | None, *, include_deleted: bool
+) -> Entity | None:
+    """One item by id (one GetItem) or by a slug it holds, current or old (its claim's
+    GetItem, then the item's); exactly one of them. Deleted ones only when asked for."""
+    validation.exactly_one(id=item_id, slug=slug)
+    if item_id is None:
+        item_id = owner_of(model, slug) if slug and is_slug(slug) else None
+        if item_id is None:
+            return None
+    item = get(model, validation.item_id(item_id))
+    if item is None or (item.deleted_at and not include_deleted):
+        return None
+    return item
 
 
 def taken(model: type[Product | Category], slug: str) -> Conflict:
