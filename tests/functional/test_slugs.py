@@ -408,3 +408,12 @@ def test_seed_gives_the_sample_shop_readable_slugs(api: ApiClient) -> None:
     }
     assert again.counts["products"]["unchanged"] == len(PRODUCTS)
     assert again.counts["categories"]["unchanged"] == len(SAMPLE_CATEGORIES)
+
+
+def test_slug_lookup_cost_is_estimated_exactly(api: ApiClient) -> None:
+    create_product(api, name="Tent")
+
+    response = api.public(PRODUCT_BY_SLUG, {"slug": "tent"})
+
+    cost = response.body["extensions"]["cost"]
+    assert (cost["estimatedStorageCalls"], cost["actualStorageCalls"]) == (2, 2)
