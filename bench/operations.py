@@ -36,6 +36,11 @@ CATEGORY_FIELDS = "id name description productCount createdAt updatedAt deletedA
 
 GET_PRODUCT = f"query Get($id: ID!) {{ product(id: $id) {{ {PRODUCT_FIELDS} }} }}"
 GET_CATEGORY = f"query Get($id: ID!) {{ category(id: $id) {{ {CATEGORY_FIELDS} }} }}"
+PRODUCT_BY_SLUG = f"query Get($slug: String!) {{ product(slug: $slug) {{ {PRODUCT_FIELDS} }} }}"
+CATEGORY_BY_SLUG = f"query Get($slug: String!) {{ category(slug: $slug) {{ {CATEGORY_FIELDS} }} }}"
+# The seeded items' slugs, made from their names (bench/catalog.py): "Product 007".
+PRODUCT_SLUG = "product-007"
+CATEGORY_SLUG = "category-1"
 PRODUCTS_PAGE = """query Page($first: Int!) {
   products(first: $first) {
     edges { cursor node { id name price } }
@@ -273,6 +278,19 @@ class Workload:
         )["Item"]
         category = plain(item, fields_of(CATEGORY_FIELDS))
         return json.dumps({"data": {"category": category}})
+
+    def _by_slug(self, table: str, slug: str) -> dict[str, Any]:
+        """An item by slug as the API reads it: its claim, then the owner it names."""
+        claim = self.client.get_item(TableName=table, Key={"id": {"S": f"slug#{slug}"}})["Item"]
+        return self.client.get_item(TableName=table, Key={"id": claim["owner"]})["Item"]  # type: ignore[no-any-return]
+
+    def product_by_slug(self) -> str:
+        item = self._by_slug(self.products_table, PRODUCT_SLUG)
+        return json.dumps({"data": {"product": plain(item, fields_of(PRODUCT_FIELDS))}})
+
+    def category_by_slug(self) -> str:
+        item = self._by_slug(self.categories_table, CATEGORY_SLUG)
+        return json.dumps({"data": {"category": plain(item, fields_of(CATEGORY_FIELDS))}})
 
     def _page(
         self, items: list[dict[str, Any]], first: int, kind: str, key: str = "sort_key"
@@ -804,6 +822,20 @@ class Workload:
                 "one item by key",
                 read(GET_CATEGORY, {"id": self.categories[1]}),
                 self.get_category,
+            ),
+            Operation(
+                "get product by slug",
+                {"GetItem": 2},
+                "the slug's claim by key, then the product it names (an old slug alike)",
+                read(PRODUCT_BY_SLUG, {"slug": PRODUCT_SLUG}),
+                self.product_by_slug,
+            ),
+            Operation(
+                "get category by slug",
+                {"GetItem": 2},
+                "the slug's claim by key, then the category it names (an old slug alike)",
+                read(CATEGORY_BY_SLUG, {"slug": CATEGORY_SLUG}),
+                self.category_by_slug,
             ),
             Operation(
                 "products page of 20",

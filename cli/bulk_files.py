@@ -17,8 +17,7 @@ from schema.scalars import serialize_datetime, serialize_decimal
 JSONL = "jsonl"
 CSV = "csv"
 FORMATS = (JSONL, CSV)
-# The CSV header, exactly; `slug` is there for spreadsheets made elsewhere (Shopify's
-# handle): products have no slug yet, so export leaves it empty and import ignores it.
+# The CSV header, exactly.
 CSV_HEADER = (
     "id",
     "slug",
@@ -33,6 +32,7 @@ CSV_HEADER = (
 # Public API field names by the models' attribute names, in the order a line holds them.
 CATEGORY_FIELDS = {
     "id": "id",
+    "slug": "slug",
     "name": "name",
     "description": "description",
     "product_count": "productCount",
@@ -43,6 +43,7 @@ CATEGORY_FIELDS = {
 }
 PRODUCT_FIELDS = {
     "id": "id",
+    "slug": "slug",
     "name": "name",
     "description": "description",
     "price": "price",
@@ -94,7 +95,6 @@ def product_line(product: Product) -> dict[str, Any]:
 
 
 def csv_row(product: Product) -> list[str]:
-    """A product's CSV row: empty cells for nulls (and for the slug)."""
+    """A product's CSV row: empty cells for nulls."""
     line = product_line(product)
-    line["slug"] = None
     return ["" if line[name] is None else str(line[name]) for name in CSV_HEADER]

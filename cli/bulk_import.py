@@ -45,7 +45,7 @@ INPUT_FIELDS = {
     name: attribute
     for attribute, name in PRODUCT_FIELDS.items()
     if attribute
-    in ("name", "description", "price", "currency", "stock", "image_url", "category_id")
+    in ("name", "description", "price", "currency", "stock", "image_url", "category_id", "slug")
 }
 
 
@@ -160,6 +160,9 @@ def product_input(fields: dict[str, Any]) -> BulkInput:
         if name not in fields:
             continue
         value = fields[name]
+        if name == "slug" and value in (None, ""):
+            # No slug given (a spreadsheet's empty cell): made from the name on create.
+            continue
         if name == "price" and value is not None:
             try:
                 value = parse_decimal(value)
@@ -587,7 +590,9 @@ def _categories(batch: list[Row], sender: Sender, report: ImportReport) -> None:
     for row in batch:
         category_id = str(row.fields.get("id") or "")
         changes: dict[str, Any] = {
-            name: row.fields[name] for name in ("name", "description") if name in row.fields
+            name: row.fields[name]
+            for name in ("name", "description", "slug")
+            if name in row.fields and not (name == "slug" and row.fields[name] in (None, ""))
         }
         current = stored.get(category_id)
         deleted = bool(row.fields.get("deletedAt"))

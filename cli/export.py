@@ -14,6 +14,7 @@ from typing import IO, TypeVar
 
 from cli.bulk_files import CSV_HEADER, JSONL, category_line, csv_row, product_line
 from models import Category, Product
+from models.base import CLAIM_PREFIX
 
 # Items per Scan page: DynamoDB answers at most 1 MB a page whatever this asks.
 PAGE_SIZE = 500
@@ -27,8 +28,9 @@ class ExportReport:
 
 
 def scan(model: type[M], include_deleted: bool) -> Iterator[M]:
-    """Every item of the model's table, page by page; deleted ones only when asked."""
-    for item in model.scan(page_size=PAGE_SIZE):
+    """Every item of the model's table (not its slug claims), page by page; deleted ones
+    only when asked."""
+    for item in model.scan(~model.id.startswith(CLAIM_PREFIX), page_size=PAGE_SIZE):
         if include_deleted or item.deleted_at is None:
             yield item
 

@@ -259,8 +259,8 @@ def parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser(
         "migrate",
-        help="derive the list keys this release adds for products written before it "
-        "(idempotent, resumable, paced)",
+        help="derive the list keys this release adds for products written before it, and "
+        "give every product and category a slug (idempotent, resumable, paced)",
         description="Run after this release serves every request (docs/lists.md, "
         "Upgrading). Prints its position as it goes; --resume-after continues there.",
     )
@@ -268,12 +268,14 @@ def parser() -> argparse.ArgumentParser:
         "--rate",
         type=_positive,
         default=25.0,
-        help="products examined per second at most (default %(default)s)",
+        help="items examined per second at most (default %(default)s)",
     )
     command.add_argument(
-        "--page-size", type=int, default=100, help="products per Scan page (default %(default)s)"
+        "--page-size", type=int, default=100, help="items per Scan page (default %(default)s)"
     )
-    command.add_argument("--resume-after", help="the product id a previous run printed")
+    command.add_argument(
+        "--resume-after", help="the position a previous run printed (an id, or categories/<id>)"
+    )
     command.add_argument("--max-items", type=int, help="stop after examining this many")
     command.set_defaults(run=migrate)
 

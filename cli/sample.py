@@ -23,7 +23,12 @@ class SampleCategory:
     description: str
 
     def changes(self) -> dict[str, Any]:
-        return {"name": self.name, "description": self.description}
+        return {"name": self.name, "description": self.description, "slug": self.slug}
+
+    @property
+    def slug(self) -> str:
+        """Its URL handle, readable and fixed: the id without its "cat-" prefix."""
+        return self.id.removeprefix("cat-")
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,13 @@ class SampleProduct:
             "stock": self.stock,
             "image_url": f"{IMAGE_BASE}/{self.id}.jpg",
             "category_id": self.category_id,
+            "slug": self.slug,
         }
+
+    @property
+    def slug(self) -> str:
+        """Its URL handle, readable and fixed: the id without its "prod-" prefix."""
+        return self.id.removeprefix("prod-")
 
 
 CATEGORIES = (

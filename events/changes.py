@@ -19,6 +19,7 @@ from strawberry.types import has_object_definition
 
 from models import Category as CategoryModel
 from models import Product as ProductModel
+from models.base import is_claim
 from schema.category import Category
 from schema.compat import data_fields
 from schema.product import Product
@@ -170,6 +171,10 @@ def change_event(record: Mapping[str, Any], by_table: Mapping[str, Kind]) -> Cha
 
 def _change_event(stream: DynamoDBRecord, kind: Kind) -> ChangeEvent | None:
     images = stream["dynamodb"]
+    # A slug's claim item (models/claims.py) is bookkeeping in the entity's table, no
+    # entity: its owner's own record carries the slug.
+    if is_claim(str(images["Keys"]["id"]["S"])):
+        return None
     event_name = stream.event_name  # KeyError for a name DynamoDB does not send
     if event_name is None:
         raise KeyError("eventName")

@@ -56,6 +56,22 @@ WORST_CASE_SECONDS = (
 )
 
 
+# Slug claims share their entity's table: one item per slug an entity holds, keyed
+# "slug#<slug>", holding the owner's id (docs/decisions/0014-url-handles.md). Ids
+# never contain "#", so a claim's key never names an entity.
+CLAIM_PREFIX = "slug#"
+
+
+def claim_key(slug: str) -> str:
+    """The key of the claim item of `slug`."""
+    return f"{CLAIM_PREFIX}{slug}"
+
+
+def is_claim(item_id: str) -> bool:
+    """Whether a key names a slug claim rather than an entity."""
+    return item_id.startswith(CLAIM_PREFIX)
+
+
 def folded_name(name: str) -> str:
     """A name as the list keys hold it: case-folded, cut to what a key can hold."""
     return name.casefold().encode()[:MAX_NAME_KEY_BYTES].decode(errors="ignore")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -132,6 +137,10 @@ class Product(Model):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     deleted_at = UTCDateTimeAttribute(null=True)
+    # The URL handle, and the ones it had before (each held by a claim item, see
+    # models/claims.py). Null only on items an older release wrote, until `catalog migrate`.
+    slug = UnicodeAttribute(null=True)
+    old_slugs = UnicodeSetAttribute(null=True)
     version = NumberAttribute()
     status = UnicodeAttribute()
     sort_key = UnicodeAttribute()

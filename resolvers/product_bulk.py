@@ -27,18 +27,29 @@ from typing import Any
 from errors import BadUserInput, CatalogError
 from models import Category, Product
 from resolvers import products
-from store.entities import ItemWrite, check_item_size, commit_many, fresh_id, get_many
+from resolvers.slug_claims import CANDIDATES
+from resolvers.slugs import with_suffix
+from store.entities import ItemWrite, check_item_size, commit_many, fresh_id, get_many, owners
 
 MAX_INPUTS = 100
 # Storage cost of `upsert_products` with its most inputs, in DynamoDB calls, as
-# schema/limits.py estimates it. Without a race, 100 inputs make at most 7: a
+# schema/limits.py estimates it. Without a race, 100 inputs make at most 14: a
 # BatchGetItem of the products, up to two of their categories (100 keys each; an input
-# moving between categories names two), and up to four transactions (100 actions each:
-# an input moving between categories takes three; the API's field limits keep items
-# far below the 4 MB a transaction holds). Inputs made again alone after a cancelled
+# moving between categories names two), up to seven of the slugs new products would
+# take (`_free_slugs`: 1 when their names differ and are free), and up to four
+# transactions (100 actions each: an input moving between categories takes three, a
+# create its item, its category count and its slug's claim; the API's field limits keep
+# items far below the 4 MB a transaction holds). Inputs made again alone after a cancelled
 # transaction (a race) cost more; the declared 50 leaves room for some, and the
 # run-time cap of store/budget.py bounds the rest.
 BULK_CALLS = 50
+# Suffixed slugs looked up beyond one per new product with a base slug, for those some
+# other product holds already.
+SPARE_SUFFIXES = 4
+# Windows of suffixes looked at before a new product's slug is left to its own write.
+SLUG_ROUNDS = 3
+# Slugs the rounds after the first look at, at most (two BatchGetItems a round).
+LATER_ROUND_SLUGS = 200
 
 
 @dataclass
@@ -107,6 +118,13 @@ def upsert_products(
         for item, product, item_write in planned
         if _category_ok(product, item_write, categories, results[item.index], live)
     ]
+    _free_slugs(
+        [
+            (product, item_write)
+            for item, product, item_write in planned
+            if "slug" not in item.changes and item.product_id not in stored
+        ]
+    )
     if not write:
         for item, product, _ in planned:
             results[item.index].product = product
@@ -128,6 +146,53 @@ def upsert_products(
         except CatalogError as error:
             result.error = error
     return results
+
+
+def _free_slugs(creates: Sequence[tuple[Product, ItemWrite]]) -> None:
+    """Give the new products whose slugs are made from their names the first free ones,
+    looked up together: the base slug, then its suffixes in order, in windows
+    (`_window`), in one BatchGetItem per 100 slugs (a call of 100 "T-shirt"s would
+    otherwise try the same slug 100 times). A product that finds none within
+    SLUG_ROUNDS rounds keeps its base slug; its transaction then fails and it is made
+    again alone."""
+    wanted: dict[str, list[tuple[Product, ItemWrite]]] = {}
+    for product, item_write in creates:
+        wanted.setdefault(product.slug, []).append((product, item_write))
+    tried = dict.fromkeys(wanted, 0)
+    for round_number in range(SLUG_ROUNDS):
+        windows: dict[str, list[str]] = {}
+        looked = 0
+        for base, items in wanted.items():
+            size = _window(len(items), round_number)
+            if round_number and looked + size > LATER_ROUND_SLUGS:
+                break
+            windows[base] = [with_suffix(base, tried[base] + n) for n in range(1, size + 1)]
+            looked += size
+        every = [slug for slugs in windows.values() for slug in slugs]
+        held: dict[str, str] = {}
+        for start in range(0, len(every), 100):
+            held |= owners(Product, every[start : start + 100])
+        for base, window in windows.items():
+            items = wanted[base]
+            tried[base] += len(window)
+            free = [slug for slug in window if slug not in held]
+            for (product, item_write), slug in zip(items, free, strict=False):
+                product.slug = slug
+                item_write.claims = [slug]
+            if len(free) >= len(items):
+                del wanted[base]
+            else:
+                wanted[base] = items[len(free) :]
+        if not wanted:
+            return
+
+
+def _window(wanted: int, round_number: int) -> int:
+    """How many suffixes of one base slug a round looks at: first as many as products
+    want it (a few more when several do), then twice as many (25 to 100) at a time."""
+    if round_number:
+        return min(100, max(CANDIDATES, 2 * wanted))
+    return wanted + (SPARE_SUFFIXES if wanted > 1 else 0)
 
 
 def duplicate_error(product_id: str) -> BadUserInput:

@@ -10,14 +10,18 @@ from models import Product
 from resolvers import images, product_lists, validation
 from resolvers.pagination import Page
 from resolvers.product_lists import ProductFilter
+from resolvers.slug_claims import claiming, lookup, slug_change, taken
+from resolvers.slugs import from_name
 from store.entities import (
     CountChange,
     ItemWrite,
+    SlugTaken,
     check_version,
     check_writable,
     create,
     fresh_id,
     get,
+    held_slugs,
     missing,
     moved,
     new_item,
@@ -29,20 +33,23 @@ from store.entities import (
 )
 
 DEFAULTS: dict[str, Any] = {"currency": "USD", "stock": 0}
-# Storage cost of `get_product`, in DynamoDB calls (schema/limits.py estimates by it).
+# Storage cost of `get_product`, in DynamoDB calls (schema/limits.py estimates by it):
+# by id one GetItem; by slug the claim's GetItem, then the product's.
 GET_CALLS = 1
+SLUG_GET_CALLS = 2
 # Fields the list keys are derived from together with other fields (a price key needs
-# the name, a shelf the deletion, a category shelf the stock): changing one needs the
-# stored item first, so one UpdateItem cannot do it.
-KEYED_FIELDS = frozenset({"name", "price", "stock", "category_id"})
+# the name, a shelf the deletion, a category shelf the stock), and the slug, whose
+# claim is written with the product: changing one needs the stored item first, so
+# one UpdateItem cannot do it.
+KEYED_FIELDS = frozenset({"name", "price", "stock", "category_id", "slug"})
 
 
-def get_product(product_id: str, *, include_deleted: bool = False) -> Product | None:
-    """One product by id (one GetItem); deleted ones only when asked for."""
-    product = get(Product, validation.item_id(product_id))
-    if product is None or (product.deleted_at and not include_deleted):
-        return None
-    return product
+def get_product(
+    product_id: str | None = None, *, slug: str | None = None, include_deleted: bool = False
+) -> Product | None:
+    """One product by id (one GetItem) or by a slug it holds, current or old (two);
+    deleted ones only when asked for."""
+    return lookup(Product, product_id, slug, include_deleted=include_deleted)
 
 
 def list_products(
@@ -72,7 +79,8 @@ def upsert_product(
     """Create or update a product; only the fields in `changes` are written."""
     changes = checked_upsert(product_id, changes, expected_version)
     if product_id is None:
-        return _create(fresh_id(), changes, fresh=True)
+        new_id = fresh_id()
+        return with_retries(lambda: _create(new_id, changes, fresh=True))
     return apply_upsert(product_id, changes, expected_version)
 
 
@@ -97,7 +105,7 @@ def apply_upsert(
 ) -> Product:
     """Write a checked upsert of the product `product_id` (`fresh`: an id this request made)."""
     if fresh:
-        return _create(product_id, changes, fresh=True)
+        return with_retries(lambda: _create(product_id, changes, fresh=True))
     if not changes.keys() & KEYED_FIELDS:
         updated = update_live(Product, product_id, changes, expected_version)
         if updated is not None:
@@ -126,9 +134,13 @@ def _create(product_id: str, changes: dict[str, Any], *, fresh: bool = False) ->
     """Put a new product; `fresh` when this request made up its id."""
     product = _new_product(product_id, changes)
     counts = moved(None, product.category_id)
-    if create(product, fresh=fresh, counts=counts) is not None:
-        raise dead_category(changes["category_id"])
-    return product
+
+    def write() -> Product:
+        if create(product, fresh=fresh, counts=counts, claims=[product.slug]) is not None:
+            raise dead_category(changes["category_id"])
+        return product
+
+    return claiming(product, changes.get("slug"), write)
 
 
 def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int | None) -> Product:
@@ -137,8 +149,11 @@ def _upsert_once(product_id: str, changes: dict[str, Any], expected_version: int
         _check_creatable(product_id, expected_version)
         return _create(product_id, changes)
     product, write = planned_write(product_id, current, changes, expected_version)
-    if write.commit() is not None:
-        raise dead_category(product.category_id)
+    try:
+        if write.commit() is not None:
+            raise dead_category(product.category_id)
+    except SlugTaken as error:
+        raise taken(Product, error.slug) from None
     return product
 
 
@@ -147,19 +162,27 @@ def planned_write(
 ) -> tuple[Product, ItemWrite]:
     """The product, and its write applying checked `changes` to `current` (None: not
     stored) with its category counts, conditioned on what was read; coded errors for
-    what the read refuses."""
+    what the read refuses. A new product claims its slug as given or made from its
+    name, without a suffix: when that is taken, the write fails (`SlugTaken`)."""
     if current is None:
         _check_creatable(product_id, expected_version)
         product = _new_product(product_id, changes)
+        product.slug = changes.get("slug") or from_name(product.name, product_id)
         return product, ItemWrite(
-            product, Product.id.does_not_exist(), counts=moved(None, product.category_id)
+            product,
+            Product.id.does_not_exist(),
+            counts=moved(None, product.category_id),
+            claims=[product.slug],
         )
     check_writable(current, expected_version)
-    product = successor(current, **changes)
+    others = {name: value for name, value in changes.items() if name != "slug"}
+    renamed, claims = slug_change(current, changes.get("slug", current.slug))
+    product = successor(current, **others, **renamed)
     return product, ItemWrite(
         product,
         Product.version == current.version,
         counts=moved(current.category_id, product.category_id),
+        claims=claims,
     )
 
 
@@ -184,7 +207,7 @@ def _delete_once(
     check_version(current, expected_version)
     live_count = moved(current.category_id if current.deleted_at is None else None, None)
     if hard:
-        _write(current, current, live_count, delete=True)
+        _write(current, current, live_count, delete=True, releases=held_slugs(current))
         return current, None
     if current.deleted_at is not None:
         return current, current.deleted_at
@@ -208,11 +231,18 @@ def _restore_once(product_id: str) -> Product:
 
 
 def _write(
-    current: Product, product: Product, counts: list[CountChange], *, delete: bool = False
+    current: Product,
+    product: Product,
+    counts: list[CountChange],
+    *,
+    delete: bool = False,
+    releases: list[str] | None = None,
 ) -> CountChange | None:
     """Write `product` (or delete it) if the stored one is still at the version read."""
     condition = Product.version == current.version
-    return ItemWrite(product, condition, delete=delete, counts=counts).commit()
+    return ItemWrite(
+        product, condition, delete=delete, counts=counts, releases=releases or []
+    ).commit()
 
 
 def dead_category(category_id: str | None) -> BadUserInput:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from errors import BadUserInput
 from models.base import PRICE_PLACES
+from resolvers import slugs
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
@@ -132,6 +133,14 @@ def category_id(value: Any) -> str | None:
     return None if value is None else item_id(value, "categoryId")
 
 
+def exactly_one(**arguments: Any) -> None:
+    """BAD_USER_INPUT unless exactly one of the arguments is given (None counts as absent)."""
+    given = [name for name, value in arguments.items() if value is not None]
+    if len(given) != 1:
+        names = " and ".join(arguments)
+        raise BadUserInput(f"Give exactly one of {names} (given: {len(given)}).")
+
+
 def page_size(first: int) -> int:
     if not 1 <= first <= MAX_PAGE:
         raise BadUserInput(f"first must be between 1 and {MAX_PAGE}.")
@@ -146,8 +155,9 @@ PRODUCT_FIELDS = {
     "stock": stock,
     "image_url": image_url,
     "category_id": category_id,
+    "slug": slugs.slug,
 }
-CATEGORY_FIELDS = {"name": name, "description": description}
+CATEGORY_FIELDS = {"name": name, "description": description, "slug": slugs.slug}
 
 
 def fields(changes: dict[str, Any], checks: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import strawberry
 from models import Category as CategoryModel
 from models import values
 from resolvers.pagination import Page
+from resolvers.slugs import placeholder
 from schema.pagination import PageInfo
 from schema.product import ProductConnection
 from schema.product_list import SERVED, FilterArgument, ProductSortKey, product_page
@@ -51,6 +52,10 @@ class Category:
     updated_at: datetime
     deleted_at: datetime | None
     version: int
+    slug: str = strawberry.field(
+        description="URL handle: lowercase ASCII letters and digits in hyphen-separated runs, "
+        "1-100 characters; unique among categories."
+    )
 
     @classmethod
     def from_model(cls, model: CategoryModel) -> Category:
@@ -64,6 +69,7 @@ class Category:
             updated_at=fields["updated_at"],
             deleted_at=fields.get("deleted_at"),
             version=int(fields["version"]),
+            slug=fields.get("slug") or placeholder(fields["id"]),
         )
 
 
@@ -95,6 +101,10 @@ class UpsertCategoryInput:
     name: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     expected_version: int | None = strawberry.UNSET
+    slug: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Absent on create: made from the name. Absent on update: unchanged.",
+    )
 
 
-CATEGORY_INPUT_FIELDS = ("name", "description")
+CATEGORY_INPUT_FIELDS = ("name", "description", "slug")

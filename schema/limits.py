@@ -98,9 +98,14 @@ def _product_list(arguments: Arguments, include_deleted: bool | Unknown) -> int:
     )
 
 
+def _lookup(arguments: Arguments, by_id: int, by_slug: int) -> int:
+    """One item by id, or by a slug (its claim first): a slug not known to be null costs more."""
+    return by_id if arguments.get("slug", None) is None else by_slug
+
+
 STORAGE_CALLS: Mapping[tuple[str, str], Callable[[Arguments], int]] = {
-    ("Query", "product"): lambda _: products.GET_CALLS,
-    ("Query", "category"): lambda _: categories.GET_CALLS,
+    ("Query", "product"): lambda a: _lookup(a, products.GET_CALLS, products.SLUG_GET_CALLS),
+    ("Query", "category"): lambda a: _lookup(a, categories.GET_CALLS, categories.SLUG_GET_CALLS),
     ("Query", "products"): lambda a: _product_list(a, a.get("includeDeleted", False)),
     ("Query", "categories"): lambda a: categories.page_calls(a.get("includeDeleted", False)),
     ("Category", "products"): lambda a: _product_list(a, False),

@@ -13,6 +13,7 @@ from models import Product as ProductModel
 from models import values
 from resolvers.categories import load_categories
 from resolvers.pagination import Page
+from resolvers.slugs import placeholder
 from schema.image import ProductImage
 from schema.pagination import PageInfo
 
@@ -75,6 +76,9 @@ class Product:
     updated_at: datetime
     deleted_at: datetime | None
     version: int
+    slug: str = strawberry.field(
+        description="URL handle, same form as Category.slug; unique among products."
+    )
     categories: strawberry.Private[CategoryBatch]
 
     @classmethod
@@ -97,6 +101,7 @@ class Product:
             updated_at=fields["updated_at"],
             deleted_at=fields.get("deleted_at"),
             version=int(fields["version"]),
+            slug=fields.get("slug") or placeholder(fields["id"]),
             categories=categories or CategoryBatch([category_id]),
         )
 
@@ -143,6 +148,7 @@ class UpsertProductInput:
     stock: int | None = strawberry.UNSET
     image_url: str | None = strawberry.UNSET
     category_id: strawberry.ID | None = strawberry.UNSET
+    slug: str | None = strawberry.UNSET
     expected_version: int | None = strawberry.field(
         default=strawberry.UNSET,
         description="If given, the write happens only when the stored version equals it.",
@@ -157,4 +163,5 @@ PRODUCT_INPUT_FIELDS = (
     "stock",
     "image_url",
     "category_id",
+    "slug",
 )

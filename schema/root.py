@@ -60,12 +60,19 @@ def _admin_if(include_deleted: bool, info: CatalogInfo) -> None:
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Exactly one of id and slug (BAD_USER_INPUT otherwise). A slug the product "
+        "had before still finds it."
+    )
     def product(
-        self, info: CatalogInfo, id: strawberry.ID, include_deleted: bool = False
+        self,
+        info: CatalogInfo,
+        id: strawberry.ID | None = strawberry.UNSET,
+        slug: str | None = strawberry.UNSET,
+        include_deleted: bool = False,
     ) -> Product | None:
         _admin_if(include_deleted, info)
-        model = products.get_product(id, include_deleted=include_deleted)
+        model = products.get_product(given(id), slug=given(slug), include_deleted=include_deleted)
         return Product.from_model(model) if model else None
 
     @strawberry.field(  # type: ignore[untyped-decorator]
@@ -95,12 +102,21 @@ class Query:
         )
         return ProductConnection.from_page(page)
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Exactly one of id and slug (BAD_USER_INPUT otherwise). A slug the "
+        "category had before still finds it."
+    )
     def category(
-        self, info: CatalogInfo, id: strawberry.ID, include_deleted: bool = False
+        self,
+        info: CatalogInfo,
+        id: strawberry.ID | None = strawberry.UNSET,
+        slug: str | None = strawberry.UNSET,
+        include_deleted: bool = False,
     ) -> Category | None:
         _admin_if(include_deleted, info)
-        model = categories.get_category(id, include_deleted=include_deleted)
+        model = categories.get_category(
+            given(id), slug=given(slug), include_deleted=include_deleted
+        )
         return Category.from_model(model) if model else None
 
     @strawberry.field(description="Ordered by name (case-insensitive), then id.")  # type: ignore[untyped-decorator]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models import Category, Product
+from models.base import CLAIM_PREFIX
 from search.records import category_entry, product_entry
 from search.snapshots import Manifest, SnapshotWriter
 from search.types import CATEGORY, PRODUCT, Change
@@ -23,10 +24,11 @@ BATCH = 5000
 
 def changes() -> Iterator[Change]:
     """Every item of both tables as a change at position 0 (None for the not live)."""
-    for category in Category.scan():
+    # Slug claims share the tables (models/claims.py): no products or categories.
+    for category in Category.scan(~Category.id.startswith(CLAIM_PREFIX)):
         raw = category.serialize()
         yield Change(CATEGORY, category.id, category_entry(raw), BACKFILL_POSITION)
-    for product in Product.scan():
+    for product in Product.scan(~Product.id.startswith(CLAIM_PREFIX)):
         raw = product.serialize()
         yield Change(PRODUCT, product.id, product_entry(raw), BACKFILL_POSITION)
 

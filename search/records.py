@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from models import Category, Product
-from models.base import CREATED_KEY_FORMAT
+from models.base import CREATED_KEY_FORMAT, is_claim
 from search.types import CATEGORY, PRODUCT, CategoryEntry, Change, ProductEntry
 
 
@@ -57,5 +57,18 @@ def kinds(products_table: str, categories_table: str) -> dict[str, str]:
 
 
 def changes(records: Iterable[Mapping[str, Any]], kind_of: Mapping[str, str]) -> list[Change]:
-    """The changes of Lambda stream event records, each by its eventSourceARN's table."""
-    return [change(kind_of[table_of(record["eventSourceARN"])], record) for record in records]
+    """The changes of Lambda stream event records, each by its eventSourceARN's table.
+
+    Slug claims (models/claims.py) share the tables but are no products or categories:
+    they are left out.
+    """
+    return [
+        change(kind_of[table_of(record["eventSourceARN"])], record)
+        for record in records
+        if not claim_record(record)
+    ]
+
+
+def claim_record(record: Mapping[str, Any]) -> bool:
+    """Whether a stream record is a slug claim's, not a product's or a category's."""
+    return is_claim(str(record["dynamodb"]["Keys"]["id"]["S"]))

@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from search.engine import SearchIndex
-from search.records import change, kinds, table_of
+from search.records import change, claim_record, kinds, table_of
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -184,7 +184,7 @@ class StreamFollower:
         records = answer.get("Records", [])
         kind = self.kind_of[table_of(shard.stream_arn)]
         if records:
-            self.index.apply(change(kind, record) for record in records)
+            self.index.apply(change(kind, record) for record in records if not claim_record(record))
             shard.last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
         shard.iterator = answer.get("NextShardIterator")
         if shard.iterator is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pynamodb.models import Model
 
-from models import MODELS, Category, Product
+from models import CLAIMS, MODELS, Category, Product
 from models import images as image_files
 from settings import Settings
 from store import compat
@@ -51,6 +51,13 @@ def bind(settings: Settings) -> None:
             model.Meta.table_name = names[model]
             model.Meta.host = settings.endpoint_url
             model.Meta.region = settings.region
+            # A claim model only shapes the items of its entity's transactions: it
+            # makes no call of its own, so it needs no connection of its own.
+            claim = CLAIMS[model]
+            claim.Meta.table_name = names[model]
+            claim.Meta.host = settings.endpoint_url
+            claim.Meta.region = settings.region
+            compat.forget_connection(claim)
     image_files.configure(
         image_files.ImageConfig(
             bucket=settings.images_bucket,

@@ -22,8 +22,8 @@ from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
 from errors import BadUserInput, Conflict, NotFound, ServiceUnavailable, version_conflict
-from models import Category, Product
-from models.base import LIVE, sort_key
+from models import CLAIMS, Category, Product
+from models.base import CLAIM_PREFIX, LIVE, claim_key, sort_key
 from store import compat
 from store.errors import (
     Raced,
@@ -70,6 +70,56 @@ def get(model: type[Entity], item_id: str, *, consistent: bool = False) -> Entit
             return model.get(item_id, consistent_read=consistent)
         except model.DoesNotExist:
             return None
+
+
+class SlugTaken(Exception):
+    """A write's slug is held by another item of the same kind."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
+class Contended(Raced):
+    """A transaction met another one on the same items: nothing was written; try again."""
+
+
+def owner_of(model: type[Entity], slug: str, *, consistent: bool = False) -> str | None:
+    """The id of the item holding `slug` (current or old), with one GetItem of its claim.
+
+    Read through the entity's own connection (the claim is in its table), so the
+    call is counted and budgeted like every other.
+    """
+    with translated_errors():
+        answer = compat.connection(model).get_item(
+            model.Meta.table_name, claim_key(slug), consistent_read=consistent
+        )
+    item = answer.get("Item")
+    return str(item["owner"]["S"]) if item else None
+
+
+def owners(model: type[Product] | type[Category], slugs: list[str]) -> dict[str, str]:
+    """The owners of those of `slugs` (at most 100) that are held, in one BatchGetItem."""
+    found: dict[str, str] = {}
+    # Keys as DynamoDB's maps: PynamoDB types them as strings, but builds each from a map.
+    pending: Any = [{"id": {"S": claim_key(slug)}} for slug in slugs]
+    with translated_errors():
+        while pending:
+            answer = compat.connection(model).batch_get_item(
+                model.Meta.table_name, pending, consistent_read=True
+            )
+            for item in answer.get("Responses", {}).get(model.Meta.table_name, []):
+                found[item["id"]["S"].removeprefix(CLAIM_PREFIX)] = item["owner"]["S"]
+            pending = (
+                answer.get("UnprocessedKeys", {}).get(model.Meta.table_name, {}).get("Keys", [])
+            )
+    return found
+
+
+def held_slugs(item: Product | Category) -> list[str]:
+    """Every slug the item holds: its current one first, then its old ones, sorted."""
+    current = [item.slug] if item.slug else []
+    return current + sorted(set(item.old_slugs or ()) - set(current))
 
 
 def missing(model: type[Entity], item_id: str) -> NotFound:
@@ -205,20 +255,27 @@ def check_item_size(item: Product | Category) -> None:
 
 
 def create(
-    item: Entity, *, fresh: bool, counts: list[CountChange] | None = None
+    item: Entity,
+    *,
+    fresh: bool,
+    counts: list[CountChange] | None = None,
+    claims: list[str] | None = None,
 ) -> CountChange | None:
     """Put a new item, unless one has its id; the count change that failed, if any.
 
     `fresh` when this request made up the id: nobody else knows it, so an item that
     exists already is this very put, retried by botocore after its first answer was
     lost (a transaction's retry is idempotent by its ClientRequestToken instead).
-    Otherwise an existing item is a lost race (`Raced`).
+    Otherwise an existing item is a lost race (`Raced`). A transaction that met
+    another (`Contended`) wrote nothing, fresh id or not. `claims`: the slugs it takes.
     """
-    write = ItemWrite(item, type(item).id.does_not_exist(), counts=counts or [])
+    write = ItemWrite(
+        item, type(item).id.does_not_exist(), counts=counts or [], claims=claims or []
+    )
     try:
         return write.commit()
-    except Raced:
-        if not fresh:
+    except Raced as raced:
+        if not fresh or isinstance(raced, Contended):
             raise
         return None
 
@@ -247,22 +304,32 @@ def moved(old: str | None, new: str | None) -> list[CountChange]:
 
 @dataclass
 class ItemWrite:
-    """An item put or delete, with the category counts it changes, as one write."""
+    """An item put or delete, with the category counts and slug claims it changes, as one write.
+
+    `claims`: slugs the item takes (free, or its own already); `releases`: slugs it
+    frees (a hard delete frees all it holds).
+    """
 
     item: Product | Category
     condition: Condition
     delete: bool = False
     counts: list[CountChange] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)
+    # UpdateItem actions instead of a put: fields others change without a version
+    # bump (a category's product count) stay as they are.
+    actions: list[Any] | None = None
 
     def commit(self) -> CountChange | None:
         """Write atomically; return the count change whose condition failed, if any.
 
-        Raises `Raced` when the item's own condition failed.
+        Raises `Raced` when the item's own condition failed, `SlugTaken` when a slug
+        it claims is another item's.
         """
-        if not self.delete:
+        if not self.delete and self.actions is None:
             check_item_size(self.item)
         with translated_errors():
-            if not self.counts:
+            if not (self.counts or self.claims or self.releases):
                 self._write_alone()
                 return None
             return self._write_in_transaction()
@@ -271,6 +338,8 @@ class ItemWrite:
         try:
             if self.delete:
                 self.item.delete(condition=self.condition)
+            elif self.actions is not None:
+                self.item.update(actions=self.actions, condition=self.condition)
             else:
                 self.item.save(condition=self.condition)
         except PynamoDBException as error:
@@ -282,20 +351,47 @@ class ItemWrite:
         try:
             _transact([self], self.counts)
         except TransactWriteError as error:
-            # Reasons come in request order: the item first, then the counts.
-            reasons = error.cancellation_reasons or []
-            codes = [reason.code if reason else None for reason in reasons]
-            if codes and codes[0] == "ConditionalCheckFailed":
-                raise Raced from error
-            for change, code in zip(self.counts, codes[1:], strict=False):
-                if code == "ConditionalCheckFailed":
-                    return change
-            if "TransactionConflict" in codes or (
-                response_code(error) == "TransactionConflictException"
-            ):
-                raise Raced from error
-            raise
+            return self._failed(error)
         return None
+
+    def _request_order(self) -> list[tuple[str, Any]]:
+        """What each of the transaction's items is, in the order PynamoDB sends them:
+        its deletes, then its puts, then its updates."""
+        item_kind = "delete" if self.delete else "update" if self.actions is not None else "put"
+        parts: list[tuple[str, str, Any]] = [
+            (item_kind, "item", None),
+            *(("update", "count", change) for change in self.counts),
+            *(("put", "claim", slug) for slug in self.claims),
+            *(("delete", "release", slug) for slug in self.releases),
+        ]
+        kinds = ("delete", "put", "update")
+        ordered = sorted(parts, key=lambda part: kinds.index(part[0]))
+        return [(role, what) for _, role, what in ordered]
+
+    def _failed(self, error: TransactWriteError) -> CountChange:
+        """The count change whose condition failed; otherwise raise what the failure means."""
+        reasons = error.cancellation_reasons or []
+        failed = [
+            (role, what)
+            for (role, what), reason in zip(self._request_order(), reasons, strict=False)
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        ]
+        roles = {role: what for role, what in reversed(failed)}
+        if "item" in roles:
+            raise Raced from error
+        if "count" in roles:
+            return roles["count"]  # type: ignore[no-any-return]
+        if "claim" in roles:
+            raise SlugTaken(roles["claim"]) from error
+        codes = [reason.code if reason else None for reason in reasons]
+        if "TransactionConflict" in codes or (
+            response_code(error) == "TransactionConflictException"
+        ):
+            raise Contended from error
+        # A release whose claim is gone or another's: the item changed meanwhile.
+        if "release" in roles:
+            raise Raced from error
+        raise error
 
 
 # What one TransactWriteItems may hold: 100 actions and 4 MB in all (items are checked
@@ -344,23 +440,28 @@ def commit_many(writes: Sequence[ItemWrite]) -> list[bool | ServiceUnavailable]:
 def transaction_groups(writes: Sequence[ItemWrite]) -> list[list[ItemWrite]]:
     """`writes` in order, cut into groups that each fit one transaction.
 
-    A group's actions are its items and one count update per category it touches
-    (DynamoDB refuses two actions on one item in a transaction).
+    A group's actions are its items, one count update per category it touches and
+    its slug claims and releases. DynamoDB refuses two actions on one item in a
+    transaction, so a slug a group holds already starts a new group (whose claim then
+    fails, and the caller makes that write again alone, with the next free suffix).
     """
     groups: list[list[ItemWrite]] = []
     group: list[ItemWrite] = []
     categories: set[str] = set()
+    slugs: set[str] = set()
     size = 0
     for write in writes:
         touched = {change.category_id for change in write.counts}
+        held = {*write.claims, *write.releases}
         write_size = 0 if write.delete else item_size(write.item)
-        actions = len(group) + 1 + len(categories | touched)
+        actions = len(group) + 1 + len(categories | touched) + len(slugs) + len(held)
         too_big = size + write_size > MAX_TRANSACTION_BYTES
-        if group and (actions > MAX_TRANSACTION_ACTIONS or too_big):
+        if group and (actions > MAX_TRANSACTION_ACTIONS or too_big or slugs & held):
             groups.append(group)
-            group, categories, size = [], set(), 0
+            group, categories, slugs, size = [], set(), set(), 0
         group.append(write)
         categories |= touched
+        slugs |= held
         size += write_size
     if group:
         groups.append(group)
@@ -397,7 +498,7 @@ def _commit_group(group: Sequence[ItemWrite]) -> bool:
         # One item: its own write, and no transaction when it changes no count.
         try:
             return group[0].commit() is None
-        except Raced:
+        except (Raced, SlugTaken):
             return False
     for write in group:
         if not write.delete:
@@ -415,11 +516,14 @@ def _commit_group(group: Sequence[ItemWrite]) -> bool:
 
 
 def _transact(writes: Sequence[ItemWrite], counts: Iterable[CountChange]) -> None:
-    """The writes' items and the category count changes, in one transaction, in that order."""
+    """The writes' items, the category count changes and the slug claims and releases, in
+    one transaction, in that order (PynamoDB then sends deletes, puts, updates)."""
     with TransactWrite(connection=compat.connection(type(writes[0].item))) as transaction:
         for write in writes:
             if write.delete:
                 transaction.delete(write.item, condition=write.condition)
+            elif write.actions is not None:
+                transaction.update(write.item, write.actions, condition=write.condition)
             else:
                 transaction.save(write.item, condition=write.condition)
         for change in counts:
@@ -428,3 +532,13 @@ def _transact(writes: Sequence[ItemWrite], counts: Iterable[CountChange]) -> Non
                 actions=[Category.product_count.add(change.delta)],
                 condition=change.condition,
             )
+        for write in writes:
+            claim = CLAIMS[type(write.item)]
+            owner = write.item.id
+            for slug in write.claims:
+                transaction.save(
+                    claim(claim_key(slug), owner=owner),
+                    condition=claim.id.does_not_exist() | (claim.owner == owner),
+                )
+            for slug in write.releases:
+                transaction.delete(claim(claim_key(slug)), condition=claim.owner == owner)

@@ -15,9 +15,9 @@ RELATIONS = {"Product": {"category"}, "Category": {"products"}}
 
 PRODUCT = """
     id name description price currency stock imageUrl categoryId
-    createdAt updatedAt deletedAt version
+    createdAt updatedAt deletedAt version slug
 """
-CATEGORY = "id name description productCount createdAt updatedAt deletedAt version"
+CATEGORY = "id name description productCount createdAt updatedAt deletedAt version slug"
 
 UPSERT_PRODUCT = f"""
 mutation Upsert($input: UpsertProductInput!) {{ upsertProduct(input: $input) {{ {PRODUCT} }} }}
@@ -34,6 +34,12 @@ mutation Bulk($inputs: [UpsertProductInput!]!) {{
 UPSERT_CATEGORY = f"""
 mutation Upsert($input: UpsertCategoryInput!) {{ upsertCategory(input: $input) {{ {CATEGORY} }} }}
 """
+
+
+def upsert_category(api: ApiClient, **fields: Any) -> Any:
+    return api.admin(UPSERT_CATEGORY, {"input": fields})
+
+
 GET_PRODUCT = f"""
 query Get($id: ID!, $all: Boolean! = false) {{
   product(id: $id, includeDeleted: $all) {{ {PRODUCT} category {{ {CATEGORY} }} }}
@@ -43,6 +49,16 @@ GET_CATEGORY = f"""
 query Get($id: ID!, $all: Boolean! = false) {{
   category(id: $id, includeDeleted: $all) {{ {CATEGORY} }}
 }}
+"""
+PRODUCT_BY_SLUG = """
+query Get($slug: String!, $all: Boolean! = false) {
+  product(slug: $slug, includeDeleted: $all) { id name slug deletedAt }
+}
+"""
+CATEGORY_BY_SLUG = """
+query Get($slug: String!, $all: Boolean! = false) {
+  category(slug: $slug, includeDeleted: $all) { id name slug deletedAt }
+}
 """
 DELETE_PRODUCT = """
 mutation Delete($id: ID!, $hard: Boolean! = false, $v: Int) {

@@ -247,11 +247,31 @@ def test_upsert_products_of_100_creates_within_50_calls(
 
     answer = results(api, inputs)
 
-    # THEN: the products, the category, two transactions, and the results' category
+    # THEN: the products, the category, the slugs, three transactions (each create is
+    # its item, its slug's claim and the category count), and the results' category
     assert all(result["error"] is None for result in answer)
     assert len(dynamodb_calls.calls) <= 50
-    assert dynamodb_calls.counts == {"BatchGetItem": 3, "TransactWriteItems": 2}
+    assert dynamodb_calls.counts == {"BatchGetItem": 4, "TransactWriteItems": 3}
     assert get_category(api, category["id"])["productCount"] == 100
+
+
+def test_upsert_products_of_one_name_get_the_first_free_suffixes(
+    api: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    # GIVEN "tee" and "tee-3" taken already
+    create_product(api, id="old", name="Tee")
+    create_product(api, id="older", name="Old", slug="tee-3")
+    inputs = [{"id": f"p{i:03}", "name": "Tee", "price": "1"} for i in range(100)]
+    dynamodb_calls.reset()
+
+    # WHEN 100 products named Tee are created in one call
+    answer = results(api, inputs)
+
+    # THEN they take tee-2, tee-4, ... tee-102 in input order, all within 50 calls
+    assert all(result["error"] is None for result in answer)
+    expected = ["tee-2", *(f"tee-{n}" for n in range(4, 103))]
+    assert [get_product(api, f"p{i:03}")["slug"] for i in range(100)] == expected
+    assert len(dynamodb_calls.calls) <= 50
 
 
 def test_upsert_products_of_100_updates_within_50_calls(

@@ -26,6 +26,7 @@ from cli.migrate import migrate
 from cli.streams import StreamReader
 from events.publisher import Publisher
 from models import Product
+from search.records import claim_record
 from settings import Settings
 from tests.catalog import (
     DELETE_CATEGORY,
@@ -36,6 +37,7 @@ from tests.catalog import (
     create_category,
     create_product,
     public_schema_fields,
+    upsert_product,
 )
 from tests.client import ApiClient
 from tests.functional.test_images import (  # noqa: F401 (fixtures)
@@ -190,6 +192,7 @@ def test_publish_changes_product_created_with_its_category_count(
         "stock",
         "categoryId",
         "createdAt",
+        "slug",
     }
     counted = next(e for e in delivered if e["detail-type"] == "CategoryUpdated")["detail"]
     assert counted["changedFields"] == ["productCount"]
@@ -356,7 +359,8 @@ def test_publish_changes_write_without_public_change_publishes_nothing(
     records = feed.read()
 
     assert report.updated == 1
-    assert len(records) == 3  # The create, the keys removed, the keys derived.
+    # The create and its slug's claim, the keys removed, the keys derived.
+    assert len(records) == 4
     delivered = feed.publish(records)
     # THEN only the create is an event
     assert kinds_of(delivered) == [("ProductCreated", product["id"])]
@@ -372,7 +376,29 @@ def test_publish_changes_replayed_batch_publishes_the_same_event_ids(
     again = feed.publish(records)
 
     assert [e["detail"]["eventId"] for e in first] == [e["detail"]["eventId"] for e in again]
-    assert [e["detail"]["eventId"] for e in first] == [r["eventID"] for r in records]
+    assert [e["detail"]["eventId"] for e in first] == [r["eventID"] for r in entities(records)]
+
+
+def entities(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of products and categories, without their slugs' claims."""
+    return [record for record in records if not claim_record(record)]
+
+
+def test_publish_changes_slug_change_is_one_product_event_and_no_claim_event(
+    api: ApiClient, feed: Feed
+) -> None:
+    product = create_product(api, name="Tent")
+    feed.publish()
+    upsert_product(api, id=product["id"], slug="dome-tent")
+    records = feed.read()
+
+    delivered = feed.publish(records)
+
+    assert len(records) == 2  # the product and the new slug's claim
+    assert kinds_of(delivered) == [("ProductUpdated", product["id"])]
+    detail = delivered[0]["detail"]
+    assert detail["changedFields"] == ["slug"]
+    assert detail["previous"] == {"slug": "tent"}
 
 
 @dataclass
@@ -449,7 +475,7 @@ def test_publish_changes_malformed_record_is_reported_the_rest_published(
     api: ApiClient, feed: Feed, caplog: pytest.LogCaptureFixture
 ) -> None:
     first, second = create_product(api, name="First"), create_product(api, name="Second")
-    records = feed.read()
+    records = entities(feed.read())
     broken = json.loads(json.dumps(records[0]))
     del broken["dynamodb"]["NewImage"]["name"]
 

@@ -85,7 +85,7 @@ def test_export_csv_has_the_header_and_rfc_4180_quoting(api: ApiClient, tmp_path
     assert rows[1:] == [
         [
             "p1",
-            "",
+            "runner-fast",
             'Runner, "fast"',
             "Zeile 1\nZeile 2 ü €",
             "89.9",

@@ -124,20 +124,22 @@ def test_move_product_throttled_beyond_retries_writes_nothing(
 
 
 def test_create_category_throttled_once_is_written_once(faults: FaultInjector) -> None:
-    faults.then("PutItem", throttled())
+    # A create is one transaction: the category and its slug's claim.
+    faults.then("TransactWriteItems", throttled())
 
     category = create_category(api, "Retried")
 
-    assert faults.attempts["PutItem"] == 2
+    assert faults.attempts["TransactWriteItems"] == 2
     assert get_category(api, category["id"])["name"] == "Retried"
 
 
+# A product's create sends its puts (the product, its slug's claim), then the count.
 @pytest.mark.parametrize(
     ("reasons", "code"),
     [
-        (("None", "ConditionalCheckFailed"), "BAD_USER_INPUT"),
-        (("ThrottlingError", "None"), "SERVICE_UNAVAILABLE"),
-        (("None", "ProvisionedThroughputExceeded"), "SERVICE_UNAVAILABLE"),
+        (("None", "None", "ConditionalCheckFailed"), "BAD_USER_INPUT"),
+        (("ThrottlingError", "None", "None"), "SERVICE_UNAVAILABLE"),
+        (("None", "None", "ProvisionedThroughputExceeded"), "SERVICE_UNAVAILABLE"),
     ],
 )
 def test_create_product_transaction_cancelled_writes_nothing(
@@ -208,7 +210,8 @@ def test_read_path_timeout_is_service_unavailable(
 @pytest.mark.parametrize("kind", ["product", "product in a category", "category"])
 def test_create_whose_answer_was_lost_is_written_once(faults: FaultInjector, kind: str) -> None:
     category = create_category(api, "Home") if kind == "product in a category" else None
-    operation = "TransactWriteItems" if category else "PutItem"
+    # Every create is one transaction: the item and its slug's claim.
+    operation = "TransactWriteItems"
     faults.then(operation, answer_lost)
 
     if kind == "category":

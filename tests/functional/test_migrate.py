@@ -99,7 +99,8 @@ def test_migrate_puts_previous_release_products_in_every_new_list(
 
     # THEN every new list holds them, in order
     assert status == 0
-    assert "examined 5, updated 5, changed meanwhile 0; done" in capsys.readouterr().out
+    # (the five products, then the category, which gets its slug)
+    assert "examined 6, updated 6, changed meanwhile 0; done" in capsys.readouterr().out
     assert listed(api, sortKey="PRICE") == ["p03", "p05", "p02", "p01"]
     assert listed(api, sortKey="PRICE", reverse=True) == ["p01", "p02", "p05", "p03"]
     assert listed(api, sortKey="CREATED_AT") == ["p01", "p02", "p03", "p05"]
@@ -117,8 +118,8 @@ def test_migrate_twice_writes_nothing_the_second_time(previous_release: Any) -> 
 
     again = migrate(rate=1000)
 
-    assert (first.examined, first.updated) == (5, 5)
-    assert (again.examined, again.updated, again.complete) == (5, 0, True)
+    assert (first.examined, first.updated) == (6, 6)
+    assert (again.examined, again.updated, again.complete) == (6, 0, True)
 
 
 def test_migrate_resumes_where_it_stopped(previous_release: Any) -> None:
@@ -129,8 +130,8 @@ def test_migrate_resumes_where_it_stopped(previous_release: Any) -> None:
     assert not stopped.complete
     assert stopped.examined == 2
     assert resumed.complete
-    assert resumed.examined == 3
-    assert stopped.updated + resumed.updated == 5
+    assert resumed.examined == 4
+    assert stopped.updated + resumed.updated == 6
     assert migrate(rate=1000).updated == 0
 
 
@@ -144,8 +145,9 @@ def test_migrate_is_paced_to_its_rate(previous_release: Any) -> None:
 
     migrate(rate=2, sleep=sleep, clock=lambda: now[0])
 
-    # Five products at two a second: the four after the first each wait half a second.
-    assert waits == [0.5] * 4
+    # Five products and a category at two a second: the five after the first each wait
+    # half a second.
+    assert waits == [0.5] * 5
 
 
 def test_migrate_leaves_a_product_changed_meanwhile_to_its_writer(
@@ -163,6 +165,55 @@ def test_migrate_leaves_a_product_changed_meanwhile_to_its_writer(
     assert not written
     assert listed(api, filter={"inStock": False}) == ["p01"]
     assert "p01" not in listed(api, filter={"inStock": True})
+
+
+PRODUCT_SLUG = "query($id: ID!) { product(id: $id, includeDeleted: true) { slug } }"
+BY_SLUG = "query($slug: String!) { product(slug: $slug, includeDeleted: true) { id slug } }"
+CATEGORY_BY_SLUG = "query($slug: String!) { category(slug: $slug) { id slug } }"
+
+
+def test_items_without_slugs_are_read_before_the_migration(previous_release: Any) -> None:
+    api = ApiClient("http-v2")
+
+    product = api.ok(PRODUCT_SLUG, {"id": "p01"})["product"]
+
+    # A placeholder from the id: no crash, and stable across a rename.
+    assert product == {"slug": "p01"}
+    api.ok(UPSERT_PRODUCT, {"input": {"id": "p01", "name": "Golden Kiwi"}})
+    assert api.ok(PRODUCT_SLUG, {"id": "p01"})["product"] == {"slug": "p01"}
+
+
+def test_migrate_gives_every_product_and_category_a_slug_from_its_name(
+    previous_release: Any,
+) -> None:
+    api = ApiClient("http-v2")
+    # GIVEN this release made a product whose slug an old product's name will ask for
+    created = api.ok(UPSERT_PRODUCT, {"input": {"name": "Kiwi", "price": "1"}})["upsertProduct"]
+
+    migrate(rate=1000)
+
+    slugs = {row[0]: api.ok(PRODUCT_SLUG, {"id": row[0]})["product"]["slug"] for row in OLD}
+    assert slugs == {
+        "p01": "kiwi-2",
+        "p02": "apple",
+        "p03": "mango",
+        "p04": "lime",
+        "p05": "banana",
+    }
+    assert created["slug"] == "kiwi"
+    for product_id, slug in slugs.items():
+        assert api.ok(BY_SLUG, {"slug": slug})["product"] == {"id": product_id, "slug": slug}
+    assert api.ok(CATEGORY_BY_SLUG, {"slug": "fruit"})["category"] == {"id": "c1", "slug": "fruit"}
+
+
+def test_migrate_resumes_in_the_categories_pass(previous_release: Any) -> None:
+    stopped = migrate(rate=1000, max_items=6)
+
+    resumed = migrate(rate=1000, resume_after=stopped.position)
+
+    assert stopped.position == "categories/c1"
+    assert (resumed.examined, resumed.updated, resumed.complete) == (0, 0, True)
+    assert migrate(rate=1000, resume_after="categories/").examined == 1
 
 
 # -- the whole upgrade, as docs/lists.md orders it -----------------------------------
@@ -239,9 +290,10 @@ def test_upgrade_from_the_previous_release_in_documented_order(
     assert "index" in response.errors[0]["message"]
     api.ok(UPSERT_PRODUCT, {"input": {"id": "p05", "stock": 0}})
 
-    # 2. catalog migrate derives the keys of what the previous release wrote.
+    # 2. catalog migrate derives the keys of what the previous release wrote, and gives
+    # every item a slug (p05, rewritten by this release, has its keys but no slug yet).
     report = migrate(rate=1000)
-    assert (report.examined, report.updated) == (5, 4)
+    assert (report.examined, report.updated) == (6, 6)
 
     # 3. One index per table update, as CloudFormation does at each ListIndexes step.
     for name in NEW_INDEXES:

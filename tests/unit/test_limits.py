@@ -355,3 +355,32 @@ def test_upsert_products_of_100_inputs_is_within_the_default_limits() -> None:
     inputs = [{"id": f"p{i}", "name": "X", "price": "1"} for i in range(100)]
 
     assert refusals(BULK_UPSERT, {"inputs": inputs}) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "calls"),
+    [
+        ('{ product(id: "p") { slug } }', {}, 1),
+        ('{ product(slug: "tent") { id slug } }', {}, 2),
+        ('{ category(slug: "tents") { id slug } }', {}, 2),
+        ('{ product(id: "p", slug: null) { slug } }', {}, 1),
+        ("query($slug: String) { product(slug: $slug) { id } }", {"slug": "tent"}, 2),
+        (
+            "query($id: ID, $slug: String) { category(id: $id, slug: $slug) { id } }",
+            {"id": "c", "slug": None},
+            1,
+        ),
+    ],
+    ids=[
+        "product-id",
+        "product-slug",
+        "category-slug",
+        "slug-null",
+        "slug-variable",
+        "slug-variable-null",
+    ],
+)
+def test_measure_storage_calls_count_a_slug_lookup_as_claim_then_item(
+    query: str, variables: dict[str, Any], calls: int
+) -> None:
+    assert measure(query, variables)["storage calls"] == calls

@@ -49,6 +49,8 @@ class UpsertCategoryInput(BaseModel):
     name: Optional[str] = None
     description: Optional[str] = None
     expected_version: Optional[int] = Field(alias="expectedVersion", default=None)
+    slug: Optional[str] = None
+    "Absent on create: made from the name. Absent on update: unchanged."
 
 
 class UpsertProductInput(BaseModel):
@@ -61,5 +63,6 @@ class UpsertProductInput(BaseModel):
     stock: Optional[int] = None
     image_url: Optional[str] = Field(alias="imageUrl", default=None)
     category_id: Optional[str] = Field(alias="categoryId", default=None)
+    slug: Optional[str] = None
     expected_version: Optional[int] = Field(alias="expectedVersion", default=None)
     "If given, the write happens only when the stored version equals it."

@@ -66,6 +66,7 @@ export type UpsertProductInput = {
   imageUrl?: string | null | undefined;
   name?: string | null | undefined;
   price?: string | null | undefined;
+  slug?: string | null | undefined;
   stock?: number | null | undefined;
 };
 

@@ -47,6 +47,8 @@ export type Category = {
   productCount: Scalars['Int']['output'];
   /** Live products of this category in the sortKey order (reversed when reverse is true), narrowed by filter. Every sortKey, reverse and inStock is served, for all products or one category; priceMin/priceMax need sortKey PRICE, nameStartsWith needs sortKey NAME, and inStock cannot be combined with includeDeleted (BAD_USER_INPUT otherwise). */
   products: ProductConnection;
+  /** URL handle: lowercase ASCII letters and digits in hyphen-separated runs, 1-100 characters; unique among categories. */
+  slug: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
 };
@@ -207,6 +209,8 @@ export type Product = {
   imageUrl?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   price: Scalars['Decimal']['output'];
+  /** URL handle, same form as Category.slug; unique among products. */
+  slug: Scalars['String']['output'];
   stock: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
@@ -281,9 +285,11 @@ export type Query = {
   __typename?: 'Query';
   /** Ordered by name (case-insensitive), then id. */
   categories: CategoryConnection;
+  /** Exactly one of id and slug (BAD_USER_INPUT otherwise). A slug the category had before still finds it. */
   category?: Maybe<Category>;
   /** At most limit (1-10) of each list. */
   predictiveSearch: PredictiveSearchResult;
+  /** Exactly one of id and slug (BAD_USER_INPUT otherwise). A slug the product had before still finds it. */
   product?: Maybe<Product>;
   /** Products in the sortKey order (reversed when reverse is true), narrowed by filter. Every sortKey, reverse and inStock is served, for all products or one category; priceMin/priceMax need sortKey PRICE, nameStartsWith needs sortKey NAME, and inStock cannot be combined with includeDeleted (BAD_USER_INPUT otherwise). */
   products: ProductConnection;
@@ -299,8 +305,9 @@ export type QueryCategoriesArgs = {
 
 
 export type QueryCategoryArgs = {
-  id: Scalars['ID']['input'];
+  id?: InputMaybe<Scalars['ID']['input']>;
   includeDeleted?: Scalars['Boolean']['input'];
+  slug?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -311,8 +318,9 @@ export type QueryPredictiveSearchArgs = {
 
 
 export type QueryProductArgs = {
-  id: Scalars['ID']['input'];
+  id?: InputMaybe<Scalars['ID']['input']>;
   includeDeleted?: Scalars['Boolean']['input'];
+  slug?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -359,6 +367,8 @@ export type UpsertCategoryInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Absent on create: made from the name. Absent on update: unchanged. */
+  slug?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpsertProductInput = {
@@ -372,5 +382,6 @@ export type UpsertProductInput = {
   imageUrl?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   price?: InputMaybe<Scalars['Decimal']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
   stock?: InputMaybe<Scalars['Int']['input']>;
 };

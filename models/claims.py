@@ -1,0 +1,33 @@
+"""Slug claims: one item per slug, in the table of the entity that holds it."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from models.base import BaseMeta
+
+
+class SlugClaim(Model):
+    """The claim of a slug: key "slug#<slug>" (models/base.py's `claim_key`), the owner's id.
+
+    Written only inside the owner's transactions (store/entities.py); each kind's
+    table is its entity's, bound with it.
+    """
+
+    id = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+
+
+class ProductSlug(SlugClaim):
+    """The claim of a product slug, in the products table."""
+
+    class Meta(BaseMeta):
+        table_name = "catalog-products"
+
+
+class CategorySlug(SlugClaim):
+    """The claim of a category slug, in the categories table."""
+
+    class Meta(BaseMeta):
+        table_name = "catalog-categories"
