@@ -17,6 +17,9 @@ class SlugClaim(Model):
 
     id = UnicodeAttribute(hash_key=True)
     owner = UnicodeAttribute()
+    # The slug itself: a category's claims are in the categories table's `by_slug`
+    # index with it, so an old slug is found in the Query that finds a current one.
+    slug = UnicodeAttribute(null=True)
 
 
 class ProductSlug(SlugClaim):

@@ -157,7 +157,19 @@ PRODUCT_FIELDS = {
     "category_id": category_id,
     "slug": slugs.slug,
 }
-CATEGORY_FIELDS = {"name": name, "description": description, "slug": slugs.slug}
+
+
+def parent_id(value: Any) -> str | None:
+    """A category's parent: null (a root) or a category id."""
+    return None if value is None else item_id(str(text(value, "parentId")), "parentId")
+
+
+CATEGORY_FIELDS = {
+    "name": name,
+    "description": description,
+    "slug": slugs.slug,
+    "parent_id": parent_id,
+}
 
 
 def fields(changes: dict[str, Any], checks: dict[str, Any]) -> dict[str, Any]:

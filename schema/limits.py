@@ -49,7 +49,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from resolvers import categories, product_bulk, product_lists, products, search
+from resolvers import categories, category_tree, product_bulk, product_lists, products, search
 from resolvers.pagination import UNKNOWN, Unknown
 from resolvers.validation import MAX_PAGE
 from schema.caches import LIMITS_CACHE_BYTES, text_bytes
@@ -103,11 +103,24 @@ def _lookup(arguments: Arguments, by_id: int, by_slug: int) -> int:
     return by_id if arguments.get("slug", None) is None else by_slug
 
 
+# An input field the request does not give (a null is given).
+_ABSENT = object()
+
+
 STORAGE_CALLS: Mapping[tuple[str, str], Callable[[Arguments], int]] = {
     ("Query", "product"): lambda a: _lookup(a, products.GET_CALLS, products.SLUG_GET_CALLS),
     ("Query", "category"): lambda a: _lookup(a, categories.GET_CALLS, categories.SLUG_GET_CALLS),
     ("Query", "products"): lambda a: _product_list(a, a.get("includeDeleted", False)),
-    ("Query", "categories"): lambda a: categories.page_calls(a.get("includeDeleted", False)),
+    ("Query", "categories"): lambda a: categories.page_calls(
+        a.get("includeDeleted", False), by_parent=a.get("parentId", None) is not None
+    ),
+    # A category's children are one Query per category; its breadcrumbs are batched.
+    ("Category", "children"): lambda _: 1,
+    # An upsertCategory that may move a subtree reads and writes it in one request.
+    # (parentId given, an id or null).
+    ("Mutation", "upsertCategory"): lambda a: (
+        WRITE_CALLS if a.get("input", _ABSENT, "parentId") is _ABSENT else category_tree.MOVE_CALLS
+    ),
     ("Category", "products"): lambda a: _product_list(a, False),
     # A search asks the index (no call), then reads its page's products in one
     # BatchGetItem; the categories come in one more, batched below.
@@ -122,6 +135,8 @@ STORAGE_CALLS: Mapping[tuple[str, str], Callable[[Arguments], int]] = {
 BATCHED_CALLS = frozenset(
     {
         ("Product", "category"),
+        ("Category", "parent"),
+        ("Category", "ancestors"),
         ("ProductSearchConnection", "facets"),
         ("PredictiveSearchResult", "categories"),
     }
@@ -165,6 +180,9 @@ class Measure:
     # DynamoDB calls, and the batched reads (one call per page, or per item outside a page).
     calls: int = 0
     batched: int = 0
+    # How deep batched fields nest (a page's categories, then their breadcrumbs): the
+    # batches one page reads.
+    batch_depth: int = 0
 
     def __add__(self, other: Measure) -> Measure:
         return Measure(
@@ -174,6 +192,7 @@ class Measure:
             self.cost + other.cost,
             self.calls + other.calls,
             self.batched + other.batched,
+            max(self.batch_depth, other.batch_depth),
         )
 
     @property
@@ -269,10 +288,13 @@ class OperationMeter:
         key = (parent.name if parent else "", node.name.value)
         calls = self._own_calls(node, key)
         batched = inner.batched + (1 if key in BATCHED_CALLS else 0)
+        batch_depth = inner.batch_depth + (1 if key in BATCHED_CALLS else 0)
         if page_argument is not None:
-            # One batch per page, however many items of the page select it.
-            calls += min(batched, 1) if page and key not in PARENT_KNOWN else 0
-            batched = 0
+            # One batch per page, however many items of the page select it (and one
+            # more for each batch nested in it: a page's categories, then their
+            # breadcrumbs).
+            calls += batch_depth if page and key not in PARENT_KNOWN else 0
+            batched = batch_depth = 0
         return Measure(
             depth=1 + inner.depth,
             aliases=alias + inner.aliases,
@@ -280,6 +302,7 @@ class OperationMeter:
             cost=1 + inner.cost * page,
             calls=calls + inner.calls * page,
             batched=batched,
+            batch_depth=batch_depth,
         )
 
     def _own_calls(self, node: FieldNode, key: tuple[str, str]) -> int:

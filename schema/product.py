@@ -35,7 +35,15 @@ class CategoryBatch:
         self, category_ids: Iterable[str | None] = (), known: Iterable[Category] = ()
     ) -> None:
         self._wanted = {category_id for category_id in category_ids if category_id}
-        self._found: dict[str, Category | None] = {category.id: category for category in known}
+        self._found: dict[str, Category | None] = {}
+        for category in known:
+            self.add(category)
+
+    def add(self, category: Category) -> None:
+        # A category's ancestors are read with the next batch (breadcrumbs of a page
+        # in one more BatchGetItem), and the ancestors of those are among them.
+        self._found[category.id] = category
+        self._wanted.update(category.ancestor_ids)
 
     def get(self, category_id: str) -> Category | None:
         if category_id not in self._found:
@@ -43,11 +51,18 @@ class CategoryBatch:
 
             pending = sorted((self._wanted | {category_id}) - self._found.keys())
             models = load_categories(pending)
-            self._found.update(
-                (pending_id, Category.from_model(model) if model is not None else None)
-                for pending_id, model in zip(pending, models, strict=True)
-            )
+            for pending_id, model in zip(pending, models, strict=True):
+                if model is None:
+                    self._found[pending_id] = None
+                else:
+                    self.add(Category.from_model(model, tree=self))
         return self._found[category_id]
+
+    def get_all(self, category_ids: Iterable[str]) -> list[Category]:
+        """The categories of `category_ids` that exist, in order, read together."""
+        wanted = list(category_ids)
+        self._wanted.update(wanted)
+        return [found for found in map(self.get, wanted) if found is not None]
 
 
 def resolve_category(

@@ -119,16 +119,29 @@ class Query:
         )
         return Category.from_model(model) if model else None
 
-    @strawberry.field(description="Ordered by name (case-insensitive), then id.")  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Ordered by name (case-insensitive), then id. parentId: only the children "
+        "of that category (an unknown id is BAD_USER_INPUT). level: only categories at that "
+        "depth, 0-5 (0 = roots). Both given: BAD_USER_INPUT. Neither: every category, as "
+        "today. includeDeleted (admins) adds the deleted ones, as today."
+    )
     def categories(
         self,
         info: CatalogInfo,
         first: int = 20,
         after: str | None = strawberry.UNSET,
         include_deleted: bool = False,
+        parent_id: strawberry.ID | None = strawberry.UNSET,
+        level: int | None = strawberry.UNSET,
     ) -> CategoryConnection:
         _admin_if(include_deleted, info)
-        page = categories.list_categories(first, after or None, include_deleted=include_deleted)
+        page = categories.list_categories(
+            first,
+            after or None,
+            include_deleted=include_deleted,
+            parent_id=given(parent_id),
+            level=given(level),
+        )
         return CategoryConnection.from_page(page)
 
     search = strawberry.field(resolver=search_products)

@@ -260,6 +260,7 @@ def create(
     fresh: bool,
     counts: list[CountChange] | None = None,
     claims: list[str] | None = None,
+    others: list[OtherUpdate] | None = None,
 ) -> CountChange | None:
     """Put a new item, unless one has its id; the count change that failed, if any.
 
@@ -267,15 +268,20 @@ def create(
     exists already is this very put, retried by botocore after its first answer was
     lost (a transaction's retry is idempotent by its ClientRequestToken instead).
     Otherwise an existing item is a lost race (`Raced`). A transaction that met
-    another (`Contended`) wrote nothing, fresh id or not. `claims`: the slugs it takes.
+    another (`Contended`) wrote nothing, fresh id or not. `claims`: the slugs it takes;
+    `others`: updates of other items made with it (a parent's child count).
     """
     write = ItemWrite(
-        item, type(item).id.does_not_exist(), counts=counts or [], claims=claims or []
+        item,
+        type(item).id.does_not_exist(),
+        counts=counts or [],
+        claims=claims or [],
+        others=others or [],
     )
     try:
         return write.commit()
     except Raced as raced:
-        if not fresh or isinstance(raced, Contended):
+        if not fresh or isinstance(raced, (Contended, OtherRaced)):
             raise
         return None
 
@@ -303,6 +309,20 @@ def moved(old: str | None, new: str | None) -> list[CountChange]:
 
 
 @dataclass
+class OtherUpdate:
+    """An UpdateItem of another category made in an item's transaction: a parent's child
+    count, or a descendant's place in the tree when its ancestor moves."""
+
+    item: Category
+    actions: list[Any]
+    condition: Condition
+
+
+class OtherRaced(Raced):
+    """An item written with another one had changed since it was read."""
+
+
+@dataclass
 class ItemWrite:
     """An item put or delete, with the category counts and slug claims it changes, as one write.
 
@@ -319,6 +339,7 @@ class ItemWrite:
     # UpdateItem actions instead of a put: fields others change without a version
     # bump (a category's product count) stay as they are.
     actions: list[Any] | None = None
+    others: list[OtherUpdate] = field(default_factory=list)
 
     def commit(self) -> CountChange | None:
         """Write atomically; return the count change whose condition failed, if any.
@@ -329,7 +350,7 @@ class ItemWrite:
         if not self.delete and self.actions is None:
             check_item_size(self.item)
         with translated_errors():
-            if not (self.counts or self.claims or self.releases):
+            if not (self.counts or self.claims or self.releases or self.others):
                 self._write_alone()
                 return None
             return self._write_in_transaction()
@@ -361,6 +382,7 @@ class ItemWrite:
         parts: list[tuple[str, str, Any]] = [
             (item_kind, "item", None),
             *(("update", "count", change) for change in self.counts),
+            *(("update", "other", other) for other in self.others),
             *(("put", "claim", slug) for slug in self.claims),
             *(("delete", "release", slug) for slug in self.releases),
         ]
@@ -379,6 +401,8 @@ class ItemWrite:
         roles = {role: what for role, what in reversed(failed)}
         if "item" in roles:
             raise Raced from error
+        if "other" in roles:
+            raise OtherRaced from error
         if "count" in roles:
             return roles["count"]  # type: ignore[no-any-return]
         if "claim" in roles:
@@ -533,11 +557,14 @@ def _transact(writes: Sequence[ItemWrite], counts: Iterable[CountChange]) -> Non
                 condition=change.condition,
             )
         for write in writes:
+            for other in write.others:
+                transaction.update(other.item, other.actions, condition=other.condition)
+        for write in writes:
             claim = CLAIMS[type(write.item)]
             owner = write.item.id
             for slug in write.claims:
                 transaction.save(
-                    claim(claim_key(slug), owner=owner),
+                    claim(claim_key(slug), owner=owner, slug=slug),
                     condition=claim.id.does_not_exist() | (claim.owner == owner),
                 )
             for slug in write.releases:

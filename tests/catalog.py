@@ -11,13 +11,15 @@ from tests.client import ApiClient
 
 SCHEMA = Path(__file__).parents[1] / "schema.graphql"
 # Fields of the public types that are relations, read by their own resolvers.
-RELATIONS = {"Product": {"category"}, "Category": {"products"}}
+RELATIONS = {"Product": {"category"}, "Category": {"products", "parent", "ancestors", "children"}}
 
 PRODUCT = """
     id name description price currency stock imageUrl categoryId
     createdAt updatedAt deletedAt version slug
 """
-CATEGORY = "id name description productCount createdAt updatedAt deletedAt version slug"
+CATEGORY = (
+    "id name description productCount createdAt updatedAt deletedAt version slug parentId level"
+)
 
 UPSERT_PRODUCT = f"""
 mutation Upsert($input: UpsertProductInput!) {{ upsertProduct(input: $input) {{ {PRODUCT} }} }}

@@ -64,7 +64,7 @@ CREATED_PRODUCT = [
     "slug",
 ]
 # The captured records predate slugs: their events carry the placeholder made from the id.
-CREATED_CATEGORY = ["id", "name", "productCount", "createdAt", "slug"]
+CREATED_CATEGORY = ["id", "name", "productCount", "createdAt", "slug", "level"]
 # Each captured scenario: the events its records give, in record order on DynamoDB Local
 # (moto writes a transaction's items in another order), with their changed fields.
 EXPECTED: dict[str, list[tuple[str, list[str]] | None]] = {
