@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 
@@ -12,13 +12,19 @@ class Placed(Protocol):
     @property
     def id(self) -> str: ...
 
+    @property
+    def ancestor_ids(self) -> Sequence[str]: ...
+
 
 def category_path(category_id: str | None, categories: Mapping[str, Placed]) -> tuple[str, ...]:
     """The ids from the root category down to `category_id` ((): no category).
 
-    Categories are flat today, so every category is a root and the path is the category
-    alone; the category tree (issue 22) extends this one function with the parents, and
-    `filter.categoryId` and the `category` facet follow.
+    Each category's item stores its ancestors (docs/decisions/0015-category-tree.md), so
+    the path is one lookup. A category the index does not hold (its record not read yet)
+    is its own path until it comes: the index re-paths its products then.
     """
-    del categories  # the parents will be looked up here
-    return (category_id,) if category_id else ()
+    if not category_id:
+        return ()
+    category = categories.get(category_id)
+    ancestors = tuple(category.ancestor_ids) if category is not None else ()
+    return (*ancestors, category_id)

@@ -88,6 +88,9 @@ class SearchIndex:
             self.index.register_tokenizer(name, analyzer)
         self.products: dict[int, ProductEntry] = {}
         self.categories: dict[str, CategoryEntry] = {}
+        # Each category's products (their numbers), so a category that moves in the tree
+        # re-paths them: a product's document holds its category's path.
+        self.by_category: dict[str, set[int]] = {}
         # The stream position of the last change applied to each item, so an older
         # record (an indexer's retry, an overlapping batch) never undoes a newer one.
         self.positions: dict[str, int] = {}
@@ -112,15 +115,33 @@ class SearchIndex:
                 number = _ord(change.kind, change.id)
                 writer.delete_documents_by_term("key", key)
                 if change.kind == PRODUCT:
-                    self.products.pop(number, None)
-                else:
-                    self.categories.pop(change.id, None)
+                    self._forget_product(number)
+                    if change.entry is not None:
+                        writer.add_document(self._document(key, number, change.entry))
+                    continue
+                before = self.categories.pop(change.id, None)
                 if change.entry is not None:
                     writer.add_document(self._document(key, number, change.entry))
+                if _ancestors(before) != _ancestors(self.categories.get(change.id)):
+                    self._repath(writer, change.id)
             if applied:
                 writer.commit()
                 self.index.reload()
             return applied
+
+    def _forget_product(self, number: int) -> None:
+        entry = self.products.pop(number, None)
+        if entry is not None and entry.category_id is not None:
+            self.by_category.get(entry.category_id, set()).discard(number)
+
+    def _repath(self, writer: tantivy.IndexWriter, category_id: str) -> None:
+        """Index the category's products again under its new path (a category moved, or
+        its record came after theirs)."""
+        for number in list(self.by_category.get(category_id, ())):
+            entry = self.products[number]
+            key = f"{PRODUCT}#{entry.id}"
+            writer.delete_documents_by_term("key", key)
+            writer.add_document(self._document(key, number, entry))
 
     def _writer_(self) -> tantivy.IndexWriter:
         if self._writer is None:
@@ -139,6 +160,8 @@ class SearchIndex:
         document.add_text("words", name)
         if isinstance(entry, ProductEntry):
             self.products[number] = entry
+            if entry.category_id is not None:
+                self.by_category.setdefault(entry.category_id, set()).add(number)
             document.add_text("kind", PRODUCT)
             description = normalised(entry.description)
             document.add_text("description", description)
@@ -169,8 +192,15 @@ class SearchIndex:
         meta = json.loads(meta_file.read_text())
         for raw in meta["products"]:
             entry = ProductEntry(**raw)
-            self.products[_ord(PRODUCT, entry.id)] = entry
-        self.categories = {raw["id"]: CategoryEntry(**raw) for raw in meta["categories"]}
+            number = _ord(PRODUCT, entry.id)
+            self.products[number] = entry
+            if entry.category_id is not None:
+                self.by_category.setdefault(entry.category_id, set()).add(number)
+        # A snapshot written before the category tree has no ancestors: every category
+        # was a root then.
+        for raw in meta["categories"]:
+            category = CategoryEntry(**{**raw, "ancestor_ids": tuple(raw.get("ancestor_ids", ()))})
+            self.categories[category.id] = category
         self.positions = {key: int(value) for key, value in meta["positions"].items()}
 
     # Reading
@@ -298,6 +328,11 @@ class SearchIndex:
         if edits:
             in_name += [fuzzy("name_words", word, edits), fuzzy("name", stemmed, stem_edits)]
         return _any(exact + typos), _any(exact), _any(in_name)
+
+
+def _ancestors(category: CategoryEntry | None) -> tuple[str, ...]:
+    """A category's path above it as its products' documents hold it (none when unknown)."""
+    return category.ancestor_ids if category is not None else ()
 
 
 @contextmanager

@@ -31,7 +31,9 @@ def category_entry(image: Mapping[str, Any]) -> CategoryEntry | None:
     category = Category.from_raw_data(dict(image))
     if category.deleted_at is not None:
         return None
-    return CategoryEntry(id=category.id, name=category.name)
+    return CategoryEntry(
+        id=category.id, name=category.name, ancestor_ids=tuple(category.ancestor_ids or ())
+    )
 
 
 def change(kind: str, record: Mapping[str, Any]) -> Change:

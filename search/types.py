@@ -45,10 +45,12 @@ class ProductEntry:
 
 @dataclass(frozen=True)
 class CategoryEntry:
-    """A live category as the index holds it."""
+    """A live category as the index holds it: `ancestor_ids` is its path from the root
+    (root first, itself left out), as its item stores it."""
 
     id: str
     name: str
+    ancestor_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

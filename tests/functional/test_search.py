@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.catalog import DELETE_PRODUCT, RESTORE_PRODUCT, create_category, create_product
+from tests.catalog import (
+    DELETE_PRODUCT,
+    RESTORE_PRODUCT,
+    UPSERT_CATEGORY,
+    create_category,
+    create_product,
+)
 from tests.client import ApiClient
 from tests.functional.conftest import CallRecorder
 
@@ -90,6 +96,40 @@ def test_search_follows_category_moves(api: ApiClient) -> None:
 
     assert eventually(lambda: found(api, "backpack", categoryId=packs["id"]) == [product["id"]])
     assert found(api, "backpack", categoryId=bags["id"]) == []
+
+
+def test_search_category_filter_finds_products_below_it(api: ApiClient) -> None:
+    outdoor = create_category(api, name="Outdoor")
+    footwear = create_category(api, name="Footwear", parentId=outdoor["id"])
+    boots = create_category(api, name="Hiking boots", parentId=footwear["id"])
+    product = create_product(api, name="Ridge Mid Boot", categoryId=boots["id"])
+
+    assert eventually(lambda: found(api, "ridge", categoryId=outdoor["id"]) == [product["id"]])
+    result = search(api, "ridge", categoryId=outdoor["id"])
+    # The facet drills down one level: Outdoor's child on the way to the product.
+    assert result["facets"][0]["values"] == [
+        {"value": footwear["id"], "label": "Footwear", "count": 1}
+    ]
+    assert result["edges"][0]["node"]["category"] == {"id": boots["id"], "name": "Hiking boots"}
+
+
+def test_search_category_filter_follows_a_moved_subtree(api: ApiClient) -> None:
+    # GIVEN a product in Outdoor > Footwear > Hiking boots, found below Outdoor
+    outdoor = create_category(api, name="Outdoor")
+    footwear = create_category(api, name="Footwear", parentId=outdoor["id"])
+    boots = create_category(api, name="Hiking boots", parentId=footwear["id"])
+    product = create_product(api, name="Ridge Mid Boot", categoryId=boots["id"])
+    assert eventually(lambda: found(api, "ridge", categoryId=outdoor["id"]) == [product["id"]])
+
+    # WHEN Footwear moves out of Outdoor, to the roots
+    api.ok(UPSERT_CATEGORY, {"input": {"id": footwear["id"], "parentId": None}})
+
+    # THEN the product is no longer below Outdoor, and still below Footwear
+    assert eventually(lambda: found(api, "ridge", categoryId=outdoor["id"]) == [])
+    assert found(api, "ridge", categoryId=footwear["id"]) == [product["id"]]
+    assert found(api, "ridge", categoryId=boots["id"]) == [product["id"]]
+    facet = search(api, "ridge")["facets"][0]["values"]
+    assert facet == [{"value": footwear["id"], "label": "Footwear", "count": 1}]
 
 
 def test_search_follows_deletes_and_restores(api: ApiClient) -> None:
