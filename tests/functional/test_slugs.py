@@ -306,13 +306,21 @@ def test_product_by_slug_is_two_get_items(api: ApiClient, dynamodb_calls: CallLo
     assert dynamodb_calls.calls == ["GetItem"] * 4
 
 
-def test_category_by_slug_is_two_get_items(api: ApiClient, dynamodb_calls: CallLog) -> None:
-    create_category(api, name="Tents")
+def test_category_by_slug_is_one_query_and_an_old_one_two_calls(
+    api: ApiClient, dynamodb_calls: CallLog
+) -> None:
+    # The by_slug index holds the category under its slug, and the claims of its old
+    # slugs under theirs (docs/decisions/0015-category-tree.md).
+    category = create_category(api, name="Tents")
+    upsert_category(api, id=category["id"], slug="camping-tents")
     dynamodb_calls.reset()
 
-    category_by_slug(api, "tents")
+    assert category_by_slug(api, "camping-tents")["id"] == category["id"]
+    assert dynamodb_calls.calls == ["Query"]
+    dynamodb_calls.reset()
 
-    assert dynamodb_calls.calls == ["GetItem", "GetItem"]
+    assert category_by_slug(api, "tents")["id"] == category["id"]
+    assert dynamodb_calls.calls == ["Query", "GetItem"]
 
 
 def test_product_by_id_stays_one_get_item(api: ApiClient, dynamodb_calls: CallLog) -> None:
@@ -399,7 +407,7 @@ def test_seed_gives_the_sample_shop_readable_slugs(api: ApiClient) -> None:
     again = seed()
 
     assert not first.failures
-    assert category_by_slug(api, "shoes")["id"] == "cat-shoes"
+    assert category_by_slug(api, "hiking-boots")["id"] == "cat-hiking-boots"
     assert by_slug(api, "trail-runner") == {
         "id": "prod-trail-runner",
         "name": "Trail Runner 4",
@@ -408,6 +416,26 @@ def test_seed_gives_the_sample_shop_readable_slugs(api: ApiClient) -> None:
     }
     assert again.counts["products"]["unchanged"] == len(PRODUCTS)
     assert again.counts["categories"]["unchanged"] == len(SAMPLE_CATEGORIES)
+
+
+def test_seed_writes_the_sample_shop_as_a_tree(api: ApiClient) -> None:
+    seed()
+
+    boots = api.ok(
+        "query { category(slug: \"hiking-boots\") "
+        "{ level parentId ancestors { slug } productCount } }"
+    )["category"]
+    roots = api.ok("query { categories(level: 0) { edges { node { slug } } } }")["categories"]
+
+    assert boots == {
+        "level": 2,
+        "parentId": "cat-footwear",
+        "ancestors": [{"slug": "outdoor"}, {"slug": "footwear"}],
+        "productCount": 2,
+    }
+    assert [edge["node"]["slug"] for edge in roots["edges"]] == ["apparel", "outdoor"]
+    parents = {category.parent_id for category in SAMPLE_CATEGORIES}
+    assert all(product.category_id not in parents for product in PRODUCTS)
 
 
 def test_slug_lookup_cost_is_estimated_exactly(api: ApiClient) -> None:
