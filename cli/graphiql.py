@@ -1,9 +1,10 @@
-"""GraphiQL for `catalog serve` without the internet: Strawberry's page, its assets served here.
+"""GraphiQL for `catalog serve` without the internet: the Lambda's page, its assets served here.
 
-The Lambda serves Strawberry's own page, which loads pinned versions from a CDN with
-Subresource Integrity. `npm ci` in cli/graphiql-assets installs those same versions
-(package.json pins them), so this serves the very files the integrity hashes name,
-and the page keeps them: the browser checks the local copies too.
+The Lambda serves Strawberry's page, opening on the catalog's example operations
+(web/graphiql.py), which loads pinned versions from a CDN with Subresource Integrity.
+`npm ci` in cli/graphiql-assets installs those same versions (package.json pins them),
+so this serves the very files the integrity hashes name, and the page keeps them: the
+browser checks the local copies too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
-from strawberry.http.ides import get_graphql_ide_html
+
+from web.graphiql import graphiql_page
 
 CDN = "https://unpkg.com/"
 ASSETS_PATH = "/graphiql-assets/"
@@ -28,8 +30,9 @@ class Unavailable(Exception):
 
 
 def cdn_page() -> str:
-    """The page the Lambda serves: Strawberry's GraphiQL, from the CDN."""
-    return get_graphql_ide_html(graphql_ide="graphiql")
+    """The page the Lambda serves: Strawberry's GraphiQL from the CDN, opening on the
+    example operations (web/graphiql.py)."""
+    return graphiql_page()
 
 
 def local_page() -> str:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from lambda_target import LOCK, PIP_TARGET_FLAGS, REPO, SEARCH_LOCK, target_python
 
-# The trusted documents travel inside `web/`, the package that reads them.
+# The trusted documents travel inside `web/`, the package that reads them; GraphiQL's
+# example tabs are read from the operations' files (web/graphiql.py).
 APP = [
     "handler.py",
     "settings.py",
@@ -32,6 +33,8 @@ APP = [
     "models",
     "events",
     "search",
+    "clients/operations",
+    "clients/pending-operations",
 ]
 ARTIFACT = "catalog-api.zip"
 # A layer's packages go under python/, which the runtime puts on sys.path.
@@ -131,7 +134,7 @@ def breakdown(artifact: Path, tree: Path) -> dict[str, tuple[int, int]]:
             if top.endswith(".dist-info"):
                 label = top.split("-")[0]
             else:
-                own = Path(top).stem in {Path(app).stem for app in APP}
+                own = Path(top).stem in {Path(app.split("/")[0]).stem for app in APP}
                 label = owner.get(name, APP_LABEL if own else "?")
             sizes[label][0] += info.file_size
             sizes[label][1] += info.compress_size

@@ -14,6 +14,7 @@ from strawberry.asgi import GraphQL
 from schema.context import Context
 from schema.root import CatalogSchema
 from settings import Settings
+from web.graphiql import graphiql_page
 from web.identity import request_context
 from web.request import read_body, replay
 from web.responses import CodedError, too_large
@@ -67,11 +68,14 @@ NOT_FOUND = CodedError(
 def full_app(
     graphql_schema: CatalogSchema, settings: Settings, graphql_ide_page: str | None
 ) -> ASGIApp:
-    """Both endpoints served by Strawberry's view; `graphql_ide_page` replaces its GraphiQL page.
+    """Both endpoints served by Strawberry's view, with GraphiQL's page opening on the
+    example operations (web/graphiql.py); `graphql_ide_page` replaces that page.
 
     The app marks the admin route's answers `no-store` before they get here.
     """
     graphql = CatalogGraphQL(graphql_schema, graphql_ide="graphiql" if settings.graphiql else None)
+    if settings.graphiql and graphql_ide_page is None:
+        graphql_ide_page = graphiql_page()
     graphql.graphql_ide_page = graphql_ide_page
     graphql.max_body_bytes = settings.max_body_bytes
     graphql.admin_group = settings.admin_group

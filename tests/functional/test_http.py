@@ -17,6 +17,7 @@ from tests.client import (
     http_event,
 )
 from tests.functional.conftest import CallRecorder
+from web.graphiql import graphiql_page
 
 # The HTTP layer does not depend on the storage: moto only, both event formats.
 pytestmark = pytest.mark.parametrize("backend", ["moto"], indirect=True)
@@ -46,6 +47,16 @@ def test_graphiql_page_is_served_to_a_browser(http: ApiClient) -> None:
 
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_graphiql_page_opens_on_the_example_operations(http: ApiClient) -> None:
+    event = drop_header(http_event(http, "GET", "", accept="text/html"), "content-type")
+
+    response = http.raw(event)
+
+    # The page tests/unit/test_graphiql.py reads its tabs from, not Strawberry's bare one.
+    assert response.body["text"] == graphiql_page()
+    assert "const CATALOG_TABS = [" in response.body["text"]
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,13 @@ def test_package_carries_the_trusted_documents(artifact: zipfile.ZipFile) -> Non
     assert artifact.read("web/persisted-documents.json") == manifest.read_bytes()
 
 
+def test_package_carries_graphiqls_example_operations(artifact: zipfile.ZipFile) -> None:
+    # web/graphiql.py builds GraphiQL's tabs from these files, beside the package.
+    for folder in ("operations", "pending-operations"):
+        for path in (REPO / "clients" / folder).glob("*.graphql"):
+            assert artifact.read(f"clients/{folder}/{path.name}") == path.read_bytes()
+
+
 def test_package_bundles_every_locked_dependency(artifact: zipfile.ZipFile) -> None:
     folders = {name.split("/")[0] for name in artifact.namelist()}
     bundled = dict(
