@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from graphql import OperationDefinitionNode, parse
 
 from tests.e2e.cli.conftest import Served
 from tests.e2e.clients.conftest import REPO
+from web.graphiql import operation_files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
@@ -76,10 +78,13 @@ def tab(browser: Browser, catalog_server: Served) -> Iterator[Tab]:
 
 
 def run_in_graphiql(page: Page, url: str, document: str, expected: str) -> str:
-    """Open GraphiQL at `url`, type `document` into its editor, run it; the result text."""
-    page.goto(url)
+    """Open GraphiQL at `url`, type `document` into a new tab, run it; the result text."""
+    open_graphiql(page, url)
+    # A new tab, not the open example's: GraphiQL reads the operation's name 100 ms
+    # after a change, so a run right after typing over a named operation sends its name.
+    page.locator(".graphiql-tab-add").click()
+    page.locator(".graphiql-tab-active").get_by_text("<untitled>", exact=True).wait_for()
     editor = page.locator(".graphiql-query-editor .CodeMirror")
-    editor.wait_for(timeout=30_000)
     editor.click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
@@ -89,6 +94,29 @@ def run_in_graphiql(page: Page, url: str, document: str, expected: str) -> str:
     result = page.locator(".result-window")
     result.get_by_text(expected).first.wait_for(timeout=30_000)
     return result.inner_text()
+
+
+def open_graphiql(page: Page, url: str) -> list[str]:
+    """Open GraphiQL at `url`; the titles of the tabs it opens on."""
+    page.goto(url)
+    page.locator(".graphiql-query-editor .CodeMirror").wait_for(timeout=30_000)
+    return page.locator(".graphiql-tab-button").all_inner_texts()
+
+
+def query_text(page: Page) -> str:
+    """The whole text of GraphiQL's query editor (CodeMirror draws only what is in view)."""
+    return str(
+        page.evaluate(
+            "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()"
+        )
+    )
+
+
+def operation_name(path: Path) -> str:
+    (operation,) = parse(path.read_text()).definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    assert operation.name
+    return operation.name.value
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -118,4 +146,34 @@ def test_graphiql_on_admin_route_runs_a_mutation(tab: Tab, catalog_server: Serve
     assert screenshot(tab.page, "graphiql-admin-mutation.png").stat().st_size > 0
     stored = catalog_server.graphql('{ product(id: "prod-browser-lantern") { name } }')
     assert stored["data"] == {"product": {"name": "Browser Lantern"}}
+    assert tab.foreign_requests == []
+
+
+def test_graphiql_opens_on_the_catalogs_example_operations(
+    tab: Tab, catalog_server: Served
+) -> None:
+    titles = open_graphiql(tab.page, f"{catalog_server.url}/graphql")
+
+    files = operation_files()
+    assert titles == [operation_name(path) for path in files]
+    assert titles[:3] == ["NavigationMenu", "CategoryBreadcrumbs", "ProductBySlug"]
+    assert query_text(tab.page) == files[0].read_text()
+    assert "Welcome to GraphiQL" not in tab.page.locator(".graphiql-query-editor").inner_text()
+    assert screenshot(tab.page, "graphiql-tabs.png").stat().st_size > 0
+    assert tab.foreign_requests == []
+
+
+def test_graphiql_example_tab_runs_with_its_variables(tab: Tab, catalog_server: Served) -> None:
+    # GIVEN GraphiQL open on its example tabs
+    open_graphiql(tab.page, f"{catalog_server.url}/graphql")
+
+    # WHEN the product page's tab is picked and run as it is
+    tab.page.locator(".graphiql-tab-button", has_text="ProductPage").click()
+    tab.page.locator(".graphiql-execute-button").click()
+
+    # THEN its example product comes back
+    result = tab.page.locator(".result-window")
+    result.get_by_text('"Trail Runner 4"').first.wait_for(timeout=30_000)
+    assert '"id": "prod-trail-runner"' in result.inner_text()
+    assert screenshot(tab.page, "graphiql-example-tab.png").stat().st_size > 0
     assert tab.foreign_requests == []
