@@ -253,7 +253,7 @@ def parser() -> argparse.ArgumentParser:
     command.set_defaults(run=create_tables)
 
     command = commands.add_parser(
-        "seed", help="write the sample catalog: 5 categories, 50 products (safe to rerun)"
+        "seed", help="write the sample catalog: a tree of 11 categories, 50 products (rerunnable)"
     )
     command.set_defaults(run=seed)
 

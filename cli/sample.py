@@ -1,4 +1,7 @@
-"""The sample catalog `catalog seed` writes: an outdoor shop, with fixed ids.
+"""The sample catalog `catalog seed` writes: an outdoor shop, with fixed ids and slugs.
+
+Its categories are a tree three levels deep (Outdoor > Footwear > Hiking Boots, Outdoor >
+Camping > Tents, ...), with the products in the leaves and two without a category.
 
 Its shoes include one out of stock and its names several starting alike ("Trail ..."): the
 storefront and search-as-you-type examples of docs/lists.md run on it, and the typed
@@ -16,14 +19,20 @@ IMAGE_BASE = "https://example.com/images/products"
 
 @dataclass(frozen=True)
 class SampleCategory:
-    """One sample category, as `upsert_category` takes it."""
+    """One sample category, as `upsert_category` takes it (its parent written first)."""
 
     id: str
     name: str
     description: str
+    parent_id: str | None = None
 
     def changes(self) -> dict[str, Any]:
-        return {"name": self.name, "description": self.description, "slug": self.slug}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "slug": self.slug,
+            "parent_id": self.parent_id,
+        }
 
     @property
     def slug(self) -> str:
@@ -61,26 +70,42 @@ class SampleProduct:
         return self.id.removeprefix("prod-")
 
 
-CATEGORIES = (
-    SampleCategory("cat-shoes", "Shoes", "Running, trail and hiking footwear."),
-    SampleCategory("cat-apparel", "Apparel", "Technical clothing for the trail and the city."),
-    SampleCategory("cat-camping", "Camping", "Tents, sleeping bags and camp furniture."),
-    SampleCategory("cat-kitchen", "Camp Kitchen", "Stoves, cookware and food for the trail."),
-    SampleCategory(
-        "cat-accessories", "Accessories", "Headlamps, bottles, packs and small essentials."
-    ),
-)
-
-_SHOES = "cat-shoes"
-_APPAREL = "cat-apparel"
+_OUTDOOR = "cat-outdoor"
+_FOOTWEAR = "cat-footwear"
+_RUNNING = "cat-running-shoes"
+_BOOTS = "cat-hiking-boots"
 _CAMPING = "cat-camping"
+_TENTS = "cat-tents"
+_SLEEPING = "cat-sleeping-gear"
+_FURNITURE = "cat-camp-furniture"
 _KITCHEN = "cat-kitchen"
 _ACCESSORIES = "cat-accessories"
+_APPAREL = "cat-apparel"
+
+# A tree three levels deep, parents before children; products sit in the leaves.
+CATEGORIES = (
+    SampleCategory(_OUTDOOR, "Outdoor", "Gear for the trail, the crag and the campsite."),
+    SampleCategory(_APPAREL, "Apparel", "Technical clothing for the trail and the city."),
+    SampleCategory(_FOOTWEAR, "Footwear", "Running, trail and hiking footwear.", _OUTDOOR),
+    SampleCategory(_CAMPING, "Camping", "Tents, sleeping bags and camp furniture.", _OUTDOOR),
+    SampleCategory(
+        _ACCESSORIES,
+        "Accessories",
+        "Headlamps, bottles, packs and small essentials.",
+        _OUTDOOR,
+    ),
+    SampleCategory(_RUNNING, "Running Shoes", "Road and trail running shoes.", _FOOTWEAR),
+    SampleCategory(_BOOTS, "Hiking Boots", "Boots and approach shoes for rough ground.", _FOOTWEAR),
+    SampleCategory(_TENTS, "Tents", "Tents and tarps from one to four people.", _CAMPING),
+    SampleCategory(_SLEEPING, "Sleeping Gear", "Sleeping bags, pads and pillows.", _CAMPING),
+    SampleCategory(_FURNITURE, "Camp Furniture", "Chairs and hammocks.", _CAMPING),
+    SampleCategory(_KITCHEN, "Camp Kitchen", "Stoves, cookware and food for the trail.", _CAMPING),
+)
 
 PRODUCTS = (
     SampleProduct(
         "prod-trail-runner",
-        _SHOES,
+        _RUNNING,
         "Trail Runner 4",
         "129.99",
         42,
@@ -88,7 +113,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-road-racer",
-        _SHOES,
+        _RUNNING,
         "Road Racer Pro",
         "159.00",
         18,
@@ -96,7 +121,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-daily-trainer",
-        _SHOES,
+        _RUNNING,
         "Daily Trainer",
         "109.95",
         65,
@@ -104,7 +129,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-hiking-boot",
-        _SHOES,
+        _BOOTS,
         "Ridge Mid GTX Hiking Boot",
         "189.50",
         12,
@@ -112,7 +137,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-approach-shoe",
-        _SHOES,
+        _BOOTS,
         "Approach Shoe",
         "139.00",
         7,
@@ -120,7 +145,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-recovery-sandal",
-        _SHOES,
+        _RUNNING,
         "Recovery Sandal",
         "49.99",
         80,
@@ -128,7 +153,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-winter-runner",
-        _SHOES,
+        _RUNNING,
         "Winter Runner Spike",
         "149.00",
         0,
@@ -136,7 +161,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-kids-trail",
-        _SHOES,
+        _RUNNING,
         "Kids' Trail Shoe",
         "59.90",
         25,
@@ -226,7 +251,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-tent-2p",
-        _CAMPING,
+        _TENTS,
         "Backcountry 2-Person Tent",
         "379.00",
         8,
@@ -234,7 +259,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-tent-4p",
-        _CAMPING,
+        _TENTS,
         "Basecamp 4-Person Tent",
         "529.00",
         4,
@@ -242,7 +267,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-sleeping-bag",
-        _CAMPING,
+        _SLEEPING,
         "Down Sleeping Bag -5 °C",
         "299.95",
         11,
@@ -250,7 +275,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-synthetic-bag",
-        _CAMPING,
+        _SLEEPING,
         "Synthetic Sleeping Bag 5 °C",
         "129.00",
         26,
@@ -258,7 +283,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-sleeping-pad",
-        _CAMPING,
+        _SLEEPING,
         "Insulated Sleeping Pad",
         "159.95",
         19,
@@ -266,7 +291,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-camp-pillow",
-        _CAMPING,
+        _SLEEPING,
         "Inflatable Camp Pillow",
         "29.95",
         73,
@@ -274,7 +299,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-camp-chair",
-        _CAMPING,
+        _FURNITURE,
         "Folding Camp Chair",
         "99.00",
         22,
@@ -282,7 +307,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-hammock",
-        _CAMPING,
+        _FURNITURE,
         "Ultralight Hammock",
         "69.99",
         14,
@@ -290,7 +315,7 @@ PRODUCTS = (
     ),
     SampleProduct(
         "prod-tarp",
-        _CAMPING,
+        _TENTS,
         "Silnylon Tarp 3x3 m",
         "119.00",
         6,

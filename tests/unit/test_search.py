@@ -3,8 +3,11 @@ sample shop (cli/sample.py) and a few products of our own; no DynamoDB is read."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +16,7 @@ from cli.sample import CATEGORIES, PRODUCTS
 from errors import BadUserInput
 from resolvers import search as searching
 from resolvers.search import SearchFilter
-from search.engine import SearchIndex
+from search.engine import META_FILE, SearchIndex
 from search.service import FixedIndex, SearchService
 from search.types import CATEGORY, PRODUCT, CategoryEntry, Change, ProductEntry, SearchPage
 from tests.client import DEFAULT_SETTINGS
@@ -29,13 +32,22 @@ EXTRAS = (
     ("x-battery", "cat-accessories", "Spare Battery", "9", 0, "For the headlamp."),
     ("x-box", "cat-kitchen", "Bento Box", "15", 8, "Lunch, sorted."),
     ("x-jackets", "cat-apparel", "Kids' Jackets", "45", 6, "A pack of two."),
-    ("x-sleeping-bag", "cat-camping", "Sleeping Bag Liner", "30", 9, "Silk."),
-    ("x-sleping", "cat-camping", "Sleping Mat", "25", 9, "A typo in the catalog."),
+    ("x-sleeping-bag", "cat-sleeping-gear", "Sleeping Bag Liner", "30", 9, "Silk."),
+    ("x-sleping", "cat-sleeping-gear", "Sleping Mat", "25", 9, "A typo in the catalog."),
 )
 
 
+def _ancestors(category_id: str | None) -> tuple[str, ...]:
+    """The sample category's path above it, root first."""
+    parents = {c.id: c.parent_id for c in CATEGORIES}
+    parent = parents.get(category_id or "")
+    return (*_ancestors(parent), parent) if parent else ()
+
+
 def _entries() -> list[Change]:
-    changes = [Change(CATEGORY, c.id, CategoryEntry(c.id, c.name), 1) for c in CATEGORIES]
+    changes = [
+        Change(CATEGORY, c.id, CategoryEntry(c.id, c.name, _ancestors(c.id)), 1) for c in CATEGORIES
+    ]
     rows = [(p.id, p.category_id, p.name, p.price, p.stock, p.description) for p in PRODUCTS]
     for number, (item_id, category, name, price, stock, description) in enumerate([*rows, *EXTRAS]):
         entry = ProductEntry(
@@ -201,7 +213,7 @@ def test_search_filter_every_field_holds(index: SearchIndex):
     found = ids(
         "",
         search_filter=SearchFilter(
-            category_id="cat-shoes", price_min=Decimal(50), price_max=Decimal(150), in_stock=True
+            category_id="cat-footwear", price_min=Decimal(50), price_max=Decimal(150), in_stock=True
         ),
         sort="PRICE",
     )
@@ -215,8 +227,9 @@ def test_search_filter_every_field_holds(index: SearchIndex):
 
 def test_search_facets_count_categories_and_stock(index: SearchIndex):
     page = search_page("trail", 20, None)
-    # Trailhead Sticker has no category: counted, in no category's value.
-    assert dict(page.categories) == {"cat-shoes": 2, "cat-apparel": 1, "cat-kitchen": 2}
+    # Without a category filter, the root categories. Trailhead Sticker has no category:
+    # counted, in no category's value.
+    assert dict(page.categories) == {"cat-outdoor": 4, "cat-apparel": 1}
     assert dict(page.in_stock) == {True: 6}
     assert page.total_count == 6
 
@@ -225,7 +238,7 @@ def test_search_in_stock_facet_ignores_the_in_stock_filter(index: SearchIndex):
     page = search_page("shoe", 20, None, search_filter=SearchFilter(in_stock=False))
     assert [product for _, product in page.items] == ["prod-winter-runner"]
     assert dict(page.in_stock) == {True: 4, False: 1}
-    assert dict(page.categories) == {"cat-shoes": 1}
+    assert dict(page.categories) == {"cat-outdoor": 1}
 
 
 def test_search_price_range_ignores_the_price_filter(index: SearchIndex):
@@ -245,11 +258,52 @@ def test_search_price_range_is_none_without_matches(index: SearchIndex):
     )
 
 
+def test_search_category_filter_holds_the_subtree(index: SearchIndex):
+    # Outdoor > Footwear > Running Shoes and Hiking Boots.
+    below = ids("", search_filter=SearchFilter(category_id="cat-outdoor"))
+    footwear = ids("", search_filter=SearchFilter(category_id="cat-footwear"))
+    boots = ids("", search_filter=SearchFilter(category_id="cat-hiking-boots"))
+    assert set(boots) == {"prod-hiking-boot", "prod-approach-shoe"}
+    assert set(boots) < set(footwear) < set(below)
+    assert len(footwear) == 8
+    assert "prod-rain-shell" not in below  # Apparel is another root
+
+
 def test_search_category_facet_lists_children_of_the_filter(index: SearchIndex):
-    # Categories are flat: a category has no children, so its facet holds no values.
-    page = search_page("", 20, None, search_filter=SearchFilter(category_id="cat-shoes"))
-    assert page.total_count == 8
+    page = search_page("trail", 20, None, search_filter=SearchFilter(category_id="cat-outdoor"))
+    # Each child's count holds the matches in its subtree (Camp Kitchen's under Camping).
+    assert dict(page.categories) == {"cat-footwear": 2, "cat-camping": 2}
+    assert page.total_count == 4
+
+
+def test_search_category_facet_is_empty_on_a_leaf(index: SearchIndex):
+    page = search_page("", 20, None, search_filter=SearchFilter(category_id="cat-hiking-boots"))
+    assert page.total_count == 2
     assert page.categories == []
+
+
+def test_search_follows_a_category_moved_in_the_tree(fresh_index: SearchIndex):
+    # GIVEN Footwear (with its children) moved out of Outdoor, to the roots
+    moved = [Change(CATEGORY, "cat-footwear", CategoryEntry("cat-footwear", "Footwear"), 2)]
+    for child, name in (("cat-hiking-boots", "Hiking Boots"), ("cat-running-shoes", "Running")):
+        moved.append(Change(CATEGORY, child, CategoryEntry(child, name, ("cat-footwear",)), 2))
+    fresh_index.apply(moved)
+    # THEN its products are no longer below Outdoor, and still below Footwear
+    outdoor = ids("", search_filter=SearchFilter(category_id="cat-outdoor"))
+    assert "prod-hiking-boot" not in outdoor
+    assert "prod-hiking-boot" in ids("boot", search_filter=SearchFilter(category_id="cat-footwear"))
+    page = search_page("", 100, None)
+    assert dict(page.categories)["cat-footwear"] == 8
+
+
+def test_search_paths_a_product_whose_category_comes_later(fresh_index: SearchIndex):
+    # A product's record may come before its category's (two tables, two streams).
+    entry = ProductEntry("x-new", "Gaiter", "Keeps snow out.", "25", True, "2026-01-02", "cat-x")
+    fresh_index.apply([Change(PRODUCT, "x-new", entry, 1)])
+    category = CategoryEntry("cat-x", "Gaiters", ("cat-outdoor", "cat-footwear"))
+    fresh_index.apply([Change(CATEGORY, "cat-x", category, 1)])
+
+    assert ids("gaiter", search_filter=SearchFilter(category_id="cat-outdoor")) == ["x-new"]
 
 
 # Cursors
@@ -333,9 +387,9 @@ def test_search_refuses_bad_input_naming_the_argument(
 
 
 def test_search_refuses_a_deleted_category(fresh_index: SearchIndex):
-    fresh_index.apply([Change(CATEGORY, "cat-shoes", None, 2)])
-    assert refusal(search_filter=SearchFilter(category_id="cat-shoes")) == (
-        "categoryId cat-shoes is not a category."
+    fresh_index.apply([Change(CATEGORY, "cat-tents", None, 2)])
+    assert refusal(search_filter=SearchFilter(category_id="cat-tents")) == (
+        "categoryId cat-tents is not a category."
     )
 
 
@@ -377,8 +431,13 @@ def test_predictive_search_completions_most_frequent_first(index: SearchIndex):
 def test_predictive_search_finds_categories_by_the_same_rules(index: SearchIndex):
     from resolvers.search import query_words
 
-    # "Camping" stems to "camp" and is the shorter name: the better BM25 score.
-    assert index.predict(query_words("camp"), 5).category_ids == ["cat-camping", "cat-kitchen"]
+    # "Camping" stems to "camp" and is the shorter name: the better BM25 score; the
+    # two names of two words tie, and go by name.
+    assert index.predict(query_words("camp"), 5).category_ids == [
+        "cat-camping",
+        "cat-camp-furniture",
+        "cat-kitchen",
+    ]
     assert index.predict(query_words("campng"), 5).category_ids == ["cat-camping"]
 
 
@@ -396,3 +455,46 @@ def test_predictive_search_refuses_bad_input(
 ):
     with pytest.raises(BadUserInput, match=message):
         searching.predict(service, query, limit)
+
+
+def test_search_snapshot_keeps_the_categories_paths(tmp_path: Path):
+    saved = SearchIndex(tmp_path)
+    saved.apply(_entries())
+    saved.save()
+
+    reopened = SearchIndex(tmp_path)
+
+    assert reopened.categories == saved.categories
+    assert reopened.categories["cat-hiking-boots"].ancestor_ids == ("cat-outdoor", "cat-footwear")
+    assert reopened.by_category == saved.by_category
+
+
+def test_search_snapshot_from_before_the_tree_follows_later_moves(tmp_path: Path):
+    # GIVEN a snapshot as a release before the tree saved it: flat, no ancestor_ids
+    flat = [
+        replace(change, entry=CategoryEntry(change.id, change.entry.name))
+        if isinstance(change.entry, CategoryEntry)
+        else change
+        for change in _entries()
+    ]
+    saved = SearchIndex(tmp_path)
+    saved.apply(flat)
+    saved.save()
+    meta = json.loads((tmp_path / META_FILE).read_text())
+    for category in meta["categories"]:
+        del category["ancestor_ids"]
+    (tmp_path / META_FILE).write_text(json.dumps(meta))
+
+    # WHEN it is opened, and a record then moves Tents under Apparel
+    reopened = SearchIndex(tmp_path)
+    tents = CategoryEntry("cat-tents", "Tents", ("cat-apparel",))
+    reopened.apply([Change(CATEGORY, "cat-tents", tents, 2)])
+
+    # THEN Tents' products are found below Apparel
+    service.use(FixedIndex(reopened))
+    try:
+        apparel = ids("", search_filter=SearchFilter(category_id="cat-apparel"))
+        assert {"prod-tent-2p", "prod-tent-4p", "prod-tarp"} < set(apparel)
+        assert ids("", search_filter=SearchFilter(category_id="cat-outdoor")) == []
+    finally:
+        service.use(None)

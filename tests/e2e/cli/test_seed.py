@@ -58,11 +58,11 @@ def test_seed_writes_the_sample_catalog(catalog: Any, dynamodb: Any) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "categories: 5 created, 0 updated, 0 unchanged",
+        "categories: 11 created, 0 updated, 0 unchanged",
         f"products: {len(PRODUCTS)} created, 0 updated, 0 unchanged",
     ]
     counts = catalog_counts(dynamodb)
-    assert counts["categories"] == len(CATEGORIES) == 5
+    assert counts["categories"] == len(CATEGORIES) == 11
     assert counts["products"] == len(PRODUCTS) == 50
     assert counts["products_per_category"][None] == 2
     for category in CATEGORIES:

@@ -116,11 +116,11 @@ def test_serve_public_query_returns_the_seeded_catalog(served: Any) -> None:
 
 
 def test_serve_public_category_page_lists_its_products(served: Any) -> None:
-    result = served.graphql(CATEGORY_PAGE, {"id": "cat-shoes"})
+    result = served.graphql(CATEGORY_PAGE, {"id": "cat-running-shoes"})
 
     category = result["data"]["category"]
-    shoes = [product.id for product in PRODUCTS if product.category_id == "cat-shoes"]
-    assert category["name"] == "Shoes"
+    shoes = [product.id for product in PRODUCTS if product.category_id == "cat-running-shoes"]
+    assert category["name"] == "Running Shoes"
     assert category["productCount"] == len(shoes)
     assert {edge["node"]["id"] for edge in category["products"]["edges"]} == set(shoes)
 
