@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from settings import Settings
 
 CATEGORIES = 5
+# The first categories each under the one before: 0 > 1 > 2.
+TREE_DEPTH = 3
 PRODUCTS = 200
 
 
@@ -85,10 +87,12 @@ def seed() -> dict[str, list[str]]:
     from resolvers.categories import upsert_category
     from resolvers.products import upsert_product
 
-    categories = [
-        upsert_category(None, {"name": f"Category {i}", "description": "Seeded."}, None).id
-        for i in range(CATEGORIES)
-    ]
+    # Categories 0 > 1 > 2 make a three-level tree (breadcrumbs); the others are roots.
+    categories: list[str] = []
+    for i in range(CATEGORIES):
+        parent = {"parent_id": categories[i - 1]} if 0 < i < TREE_DEPTH else {}
+        fields = {"name": f"Category {i}", "description": "Seeded.", **parent}
+        categories.append(upsert_category(None, fields, None).id)
     products = [
         upsert_product(
             None,

@@ -133,6 +133,7 @@ class _Run:
             row["estimated_calls"] = self.costs[op.name]["estimatedStorageCalls"]
             row["actual_calls"] = self.costs[op.name]["actualStorageCalls"]
             row["read"] = self.reads[op.name]
+            row["estimate_slack"] = op.estimate_slack
         return row
 
 

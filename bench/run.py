@@ -141,10 +141,15 @@ def verdicts(results: dict[str, Any]) -> dict[str, Any]:
             for row in results["operations"]
         },
         # The storage-call limit's static estimate (extensions.cost) never undercounts,
-        # and is exact for reads: a list's declared cost is what its query does.
+        # and is exact for reads: a list's declared cost is what its query does; a
+        # lookup whose calls depend on the data (a category's old slug) may declare
+        # its most, `estimate_slack` above what the benchmarked case makes.
         "estimate_covers_calls": {
             row["operation"]: row["estimated_calls"] >= row["actual_calls"]
-            and (not row["read"] or row["estimated_calls"] == row["actual_calls"])
+            and (
+                not row["read"]
+                or row["estimated_calls"] - row["actual_calls"] <= row.get("estimate_slack", 0)
+            )
             for row in results["operations"]
             if "estimated_calls" in row
         },
