@@ -1,11 +1,14 @@
-"""Derive the list keys and slugs this release adds for items an older release wrote.
+"""Derive the list keys, slugs and tree keys this release adds for items an older release
+wrote.
 
-Products get their stock-aware list keys and a slug, then categories a slug (made from
-the name, claimed in the item's transaction: docs/decisions/0014-url-handles.md).
-Idempotent (an item whose keys are right and that has a slug is not written),
-resumable (each page prints the position to resume after: a product id, then
-`categories/<id>`) and paced (at most `rate` items examined per second, so a live
-table's capacity is left to its clients).
+Products get their stock-aware list keys and a slug; then categories a slug (made from
+the name, claimed in the item's transaction: docs/decisions/0014-url-handles.md) and
+their place in the category tree as a root: `level` 0 and the `by_parent`/`by_level`
+keys (docs/decisions/0015-category-tree.md); then each category slug claim its `slug`,
+which puts it in the `by_slug` index. Idempotent (an item whose keys are right and that
+has a slug is not written), resumable (each page prints the position to resume after: a
+product id, then `categories/<id>`, then `category-slugs/<claim id>`) and paced (at most
+`rate` items examined per second, so a live table's capacity is left to its clients).
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ from pynamodb.exceptions import UpdateError
 
 from models import Category, Product
 from models.base import CLAIM_PREFIX
+from models.claims import CategorySlug
 from resolvers.slug_claims import claiming
 from store.entities import ItemWrite
 from store.errors import Raced, is_condition_failure
 
 # The attributes this release derives that an older release did not write.
 NEW_KEYS = ("shelf", "price_key", "created_key", "category_shelf")
-# A resume position in the categories' pass: this, then the last category id done.
+TREE_KEYS = ("level", "parent_key", "level_key")
+# A resume position in the categories' pass: this, then the last category id done; in
+# the category slug claims' pass, the other, then the last claim id done.
 CATEGORIES = "categories/"
+CATEGORY_SLUGS = "category-slugs/"
 
 
 @dataclass
@@ -41,11 +48,16 @@ class MigrationReport:
     complete: bool = False
 
 
-def stale_keys(product: Product) -> dict[str, str | None]:
-    """The list keys the product lacks or holds wrongly, with their right values."""
-    stored = {name: getattr(product, name) for name in NEW_KEYS}
-    product.set_index_keys()
-    derived = {name: getattr(product, name) for name in NEW_KEYS}
+def stale_keys(item: Product | Category) -> dict[str, Any]:
+    """The keys the item lacks or holds wrongly, with their right values: a product's
+    list keys, a category's level (0: an older release's categories are roots) and tree
+    index keys."""
+    names = NEW_KEYS if isinstance(item, Product) else TREE_KEYS
+    stored = {name: getattr(item, name) for name in names}
+    if isinstance(item, Category) and item.level is None:
+        item.level = 0
+    item.set_index_keys()
+    derived = {name: getattr(item, name) for name in names}
     return {name: value for name, value in derived.items() if stored[name] != value}
 
 
@@ -68,17 +80,22 @@ def migrate(
     report = MigrationReport(position=resume_after)
     interval = 1 / rate
     next_at = clock()
-    passes: list[tuple[type[Product] | type[Category], str]] = [
+    passes: list[tuple[type[Product] | type[Category] | type[CategorySlug], str]] = [
         (Product, ""),
         (Category, CATEGORIES),
+        (CategorySlug, CATEGORY_SLUGS),
     ]
-    if resume_after is not None and resume_after.startswith(CATEGORIES):
-        passes = passes[1:]
+    for number, (_, prefix) in enumerate(passes):
+        if prefix and resume_after is not None and resume_after.startswith(prefix):
+            passes = passes[number:]
     for model, prefix in passes:
         after = resume_after.removeprefix(prefix) if resume_after else ""
         start = {"id": {"S": after}} if after else None
+        claims = model.id.startswith(CLAIM_PREFIX)
         items = model.scan(
-            ~model.id.startswith(CLAIM_PREFIX), last_evaluated_key=start, page_size=page_size
+            claims if model is CategorySlug else ~claims,
+            last_evaluated_key=start,
+            page_size=page_size,
         )
         for item in items:
             if max_items is not None and report.examined >= max_items:
@@ -103,16 +120,34 @@ def migrate(
     return report
 
 
-def migrate_item(item: Product | Category) -> bool | None:
+def migrate_item(item: Product | Category | CategorySlug) -> bool | None:
     """Write what the item lacks: True when written, False when changed meanwhile,
     None when it lacked nothing."""
-    changes = stale_keys(item) if isinstance(item, Product) else {}
+    if isinstance(item, CategorySlug):
+        return label_claim(item)
+    changes = stale_keys(item)
     if item.slug is None:
         return give_slug(item, changes)
     if changes:
-        assert isinstance(item, Product)
         return write_keys(item, changes)
     return None
+
+
+def label_claim(claim: CategorySlug) -> bool | None:
+    """Give a category slug claim an older release wrote its `slug` (for `by_slug`),
+    unless it was released or changed hands meanwhile."""
+    if claim.slug is not None:
+        return None
+    try:
+        claim.update(
+            actions=[CategorySlug.slug.set(claim.id.removeprefix(CLAIM_PREFIX))],
+            condition=CategorySlug.owner == claim.owner,
+        )
+    except UpdateError as error:
+        if not is_condition_failure(error):
+            raise
+        return False
+    return True
 
 
 def give_slug(item: Product | Category, changes: dict[str, Any]) -> bool:
@@ -136,14 +171,15 @@ def give_slug(item: Product | Category, changes: dict[str, Any]) -> bool:
         return False
 
 
-def write_keys(product: Product, changes: dict[str, Any]) -> bool:
-    """Write the keys unless the product changed since it was read; whether it was written."""
+def write_keys(item: Product | Category, changes: dict[str, Any]) -> bool:
+    """Write the keys unless the item changed since it was read; whether it was written."""
+    model = type(item)
     actions = [
-        getattr(Product, name).remove() if value is None else getattr(Product, name).set(value)
+        getattr(model, name).remove() if value is None else getattr(model, name).set(value)
         for name, value in changes.items()
     ]
     try:
-        product.update(actions=actions, condition=Product.version == product.version)
+        item.update(actions=actions, condition=model.version == item.version)
     except UpdateError as error:
         if not is_condition_failure(error):
             raise
