@@ -257,6 +257,47 @@ def test_list_indexes_steps_add_one_index_each(
         assert set(step["attributes"]) == keys | set(step["keys"].values())
 
 
+# The categories table of the release before the category tree, and the tree's indexes
+# in the order TreeIndexes adds them.
+PREVIOUS_CATEGORY_INDEXES = {"by_name"}
+TREE_INDEXES = ["by_parent", "by_level", "by_slug"]
+
+
+def test_tree_indexes_steps_add_one_index_each(
+    transformed: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    # As the ListIndexes steps do for the products table: a stack from before the
+    # category tree reaches the model's categories table one index per deployment.
+    _, table = table_of(resources, Category)
+    steps = [
+        template_definition(resolved(table, conditions(transformed, {"TreeIndexes": str(n)})))
+        for n in range(4)
+    ]
+
+    assert set(steps[0]["global_indexes"]) == PREVIOUS_CATEGORY_INDEXES
+    assert steps[3] == model_definition(Category)
+    added = []
+    for before, after in itertools.pairwise(steps):
+        (new,) = set(after["global_indexes"]) - set(before["global_indexes"])
+        assert set(before["global_indexes"]) < set(after["global_indexes"])
+        added.append(new)
+    assert added == TREE_INDEXES
+    for step in steps:
+        # DynamoDB refuses an attribute definition that no key uses.
+        keys = {
+            name for index in step["global_indexes"].values() for name in index["keys"].values()
+        }
+        assert set(step["attributes"]) == keys | set(step["keys"].values())
+
+
+def test_tree_and_list_indexes_default_to_a_new_stacks_table(template: dict[str, Any]) -> None:
+    parameters = template["Parameters"]
+    assert (parameters["ListIndexes"]["Default"], parameters["TreeIndexes"]["Default"]) == (
+        "6",
+        "3",
+    )
+
+
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_table_survives_stack_update_and_delete(
     resources: dict[str, Any], model: type[Model]
