@@ -16,15 +16,29 @@ DynamoDB drops a stream's records after 24 hours; moto keeps them all, and a sea
 index starts by reading its tables' streams from their oldest record. Late in a test
 worker that was every write of the run: the first search of a module timed out
 reading tens of thousands of records. `trim_streams` drops them, as time would.
+
+DynamoDB runs a TransactWriteItems whose ClientRequestToken it has seen succeed in the
+last 10 minutes only once, and answers the repeat as it answered the first: botocore
+fills the token in and resends the same one when an answer is lost (a read timeout).
+moto ignores the token, so on a loaded machine a resent transaction ran again, failed
+its version conditions, and a bulk upsert took its written products for lost races and
+wrote each again alone (`honour_client_request_tokens` keeps DynamoDB's behaviour).
 """
 
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
 from typing import Any
 
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import StreamShard
+from moto.dynamodb.responses import DynamoHandler
+
+# How many succeeded transactions' answers are kept for their tokens (DynamoDB keeps
+# them 10 minutes; a test run's resends come within seconds).
+KEPT_TOKENS = 1000
+_answers: OrderedDict[str, Any] = OrderedDict()
 
 
 def _copy_shard(shard: StreamShard, memo: dict[int, Any]) -> StreamShard:
@@ -52,3 +66,25 @@ def trim_streams() -> None:
                 if shard is not None:
                     shard.starting_sequence_number += len(shard.items)
                     shard.items = []
+
+
+def honour_client_request_tokens() -> None:
+    """Run a transaction once per ClientRequestToken, as DynamoDB does, from now on,
+    in this process: a repeat of one that succeeded gets the first answer."""
+    original = DynamoHandler.transact_write_items
+    if getattr(original, "honours_tokens", False):
+        return
+
+    def transact_write_items(self: DynamoHandler) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if token is not None and token in _answers:
+            return _answers[token]
+        answer = original(self)
+        if token is not None:
+            _answers[token] = answer
+            if len(_answers) > KEPT_TOKENS:
+                _answers.popitem(last=False)
+        return answer
+
+    transact_write_items.honours_tokens = True  # type: ignore[attr-defined]
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]

@@ -245,8 +245,13 @@ def test_concurrent_updates_lose_no_write(local_backend: LocalDynamoDB) -> None:
 
     results = run_concurrently(local_backend.endpoint_url, batches)
 
-    assert [body["errors"] for batch in results for body in batch if body.get("errors")] == []
+    # THEN every update either landed or was refused as a whole: eight lost races in a
+    # row are CONFLICT ("try again"), never a 5xx; and no landed update was lost
+    failures = [body["errors"] for batch in results for body in batch if body.get("errors")]
+    assert {error["extensions"]["code"] for errors in failures for error in errors} <= {"CONFLICT"}
+    successes = 40 - len(failures)
+    assert successes > 0
     final = get_product(api, "busy")
-    assert final["version"] == 1 + 40
+    assert final["version"] == 1 + successes
     assert get_category(api, "x")["productCount"] + get_category(api, "y")["productCount"] == 1
     assert get_category(api, final["categoryId"])["productCount"] == 1

@@ -15,7 +15,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodbstreams.models import dynamodbstreams_backends
 
-from cli.moto_streams import share_stream_records, trim_streams
+from cli.moto_streams import honour_client_request_tokens, share_stream_records, trim_streams
 
 TABLE = "streamed"
 
@@ -69,6 +69,22 @@ def test_a_failed_transaction_takes_back_its_items_and_stream_records(dynamodb: 
 
     assert stream_events(dynamodb) == [("INSERT", "a"), ("INSERT", "d")]
     assert "Item" not in dynamodb.get_item(TableName=TABLE, Key={"id": {"S": "b"}})
+
+
+def test_a_resent_transaction_with_its_token_runs_once(dynamodb: Any) -> None:
+    # GIVEN a transaction that succeeded, whose answer botocore did not see
+    honour_client_request_tokens()
+    items = [put("b", condition="attribute_not_exists(id)")]
+    dynamodb.transact_write_items(TransactItems=items, ClientRequestToken="resent")
+
+    # WHEN botocore sends it again with its token, THEN it succeeds without running
+    # again (its condition would fail now), as DynamoDB answers a repeat
+    dynamodb.transact_write_items(TransactItems=items, ClientRequestToken="resent")
+    assert stream_events(dynamodb) == [("INSERT", "b")]
+
+    # AND another token runs the transaction again, and fails its condition
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        dynamodb.transact_write_items(TransactItems=items, ClientRequestToken="another")
 
 
 def test_moto_still_deep_copies_whole_tables_in_transactions() -> None:
