@@ -35,6 +35,8 @@ CATEGORY_FIELDS = {
     "slug": "slug",
     "name": "name",
     "description": "description",
+    "parent_id": "parentId",
+    "level": "level",
     "product_count": "productCount",
     "created_at": "createdAt",
     "updated_at": "updatedAt",
@@ -82,9 +84,17 @@ def public(value: Any) -> Any:
 
 def category_line(category: Category) -> dict[str, Any]:
     stored = values(category)
-    return {"type": "category"} | {
+    line = {"type": "category"} | {
         name: public(stored.get(attribute)) for attribute, name in CATEGORY_FIELDS.items()
     }
+    # As the API shows it: items an older release wrote have no level and are roots.
+    line["level"] = level_of(category)
+    return line
+
+
+def level_of(category: Category) -> int:
+    """A category's depth in the tree (0: a root, items an older release wrote too)."""
+    return int(category.level or 0)
 
 
 def product_line(product: Product) -> dict[str, Any]:

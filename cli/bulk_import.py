@@ -29,7 +29,7 @@ from models.base import values
 from resolvers import categories, product_bulk, products, validation
 from resolvers.product_bulk import BulkInput
 from schema.scalars import parse_decimal
-from store.entities import get_many
+from store.entities import get, get_many
 
 BATCH = product_bulk.MAX_INPUTS
 R = TypeVar("R")
@@ -47,6 +47,11 @@ INPUT_FIELDS = {
     if attribute
     in ("name", "description", "price", "currency", "stock", "image_url", "category_id", "slug")
 }
+
+
+# The API's category input fields by the attribute names `upsert_category` takes, where
+# they differ.
+CATEGORY_INPUTS = {"parent_id": "parentId"}
 
 
 class BadFile(Exception):
@@ -207,6 +212,8 @@ class Sender:
         self.url, self.token, self.dry_run = url, token, dry_run
         # Categories a dry run would have written, for the products after them.
         self.planned_categories: set[str] = set()
+        # The line of each category of the file, for the parents its children name.
+        self.category_lines: dict[str, int] = {}
 
     def products(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
         """Each input's outcome: `created`/`updated`, or its error."""
@@ -230,6 +237,7 @@ class Sender:
         if self.dry_run:
             validation.item_id(category_id)
             validation.fields(changes, validation.CATEGORY_FIELDS)
+            self._check_parent(changes.get("parent_id"))
             if not deleted:
                 self.planned_categories.add(category_id)
             return True
@@ -240,11 +248,25 @@ class Sender:
             categories.delete_category(category_id, hard=False, expected_version=None)
         return int(category.version) == 1
 
+    def _check_parent(self, parent_id: str | None) -> None:
+        """A dry run's check of a parent: planned before, or live in the table (over the
+        API the import cannot look, and the server checks)."""
+        if parent_id is None or parent_id in self.planned_categories or self.url:
+            return
+        parent = get(Category, parent_id, consistent=True)
+        if parent is None or parent.deleted_at is not None:
+            raise BadUserInput(
+                f"parentId {parent_id} does not name a live category, in the table or on an "
+                "earlier line of the file.",
+                field="parentId",
+            )
+
     def _remote_category(self, category_id: str, changes: dict[str, Any], *, deleted: bool) -> bool:
+        given = {CATEGORY_INPUTS.get(name, name): value for name, value in changes.items()}
         data = self._send(
             "mutation Import($input: UpsertCategoryInput!) "
             "{ upsertCategory(input: $input) { version } }",
-            {"input": {"id": category_id, **changes}},
+            {"input": {"id": category_id, **given}},
             refused_per_row=True,
         )
         if deleted:
@@ -392,6 +414,7 @@ def run_import(
         keep_bytes=state.rejects_bytes,
     )
     sender = Sender(url, token, dry_run)
+    sender.category_lines = _category_lines(rows)
     pending = [row for row in rows if row.line > state.done_through]
     started, done, shown = time.monotonic(), 0, 0
     try:
@@ -583,17 +606,49 @@ def _changed(
     return kept
 
 
+def _category_lines(rows: list[Row]) -> dict[str, int]:
+    """The first line of each category of the file, by id."""
+    lines: dict[str, int] = {}
+    for row in rows:
+        if row.kind == "category":
+            lines.setdefault(str(row.fields.get("id") or ""), row.line)
+    return lines
+
+
+def _category_changes(row: Row, sender: Sender) -> dict[str, Any]:
+    """A category row as `upsert_category` takes it; BAD_USER_INPUT naming parentId when
+    its parent comes later in the file (export writes parents first)."""
+    changes: dict[str, Any] = {
+        name: row.fields[name]
+        for name in ("name", "description", "slug")
+        if name in row.fields and not (name == "slug" and row.fields[name] in (None, ""))
+    }
+    # A line without parentId (a file from before the tree) leaves the parent as it is.
+    if "parentId" in row.fields:
+        parent_id = row.fields["parentId"]
+        parent_id = None if parent_id in (None, "") else str(parent_id)
+        where = sender.category_lines.get(parent_id or "")
+        if where is not None and where > row.line:
+            raise BadUserInput(
+                f"parentId {parent_id} is the category on line {where}, after this one: a "
+                "parent must come before its children (catalog export writes them so).",
+                field="parentId",
+            )
+        changes["parent_id"] = parent_id
+    return changes
+
+
 def _categories(batch: list[Row], sender: Sender, report: ImportReport) -> None:
     ids = [str(row.fields.get("id") or "") for row in batch]
     # Over the API there is no table to compare with: each category is sent.
     stored = {} if sender.url else with_backoff(lambda: get_many(Category, ids, consistent=True))
     for row in batch:
         category_id = str(row.fields.get("id") or "")
-        changes: dict[str, Any] = {
-            name: row.fields[name]
-            for name in ("name", "description", "slug")
-            if name in row.fields and not (name == "slug" and row.fields[name] in (None, ""))
-        }
+        try:
+            changes = _category_changes(row, sender)
+        except CatalogError as error:
+            _reject(report, row, error)
+            continue
         current = stored.get(category_id)
         deleted = bool(row.fields.get("deletedAt"))
         if (

@@ -1,7 +1,8 @@
 """`catalog export`: the catalog to a JSON Lines or CSV file, read page by page.
 
 Reads the tables through the models with paginated Scans (not through GraphQL, whose
-pages cost a request each), categories first, then products.
+pages cost a request each), categories first (by level, then id: parents before their
+children), then products.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TypeVar
 
-from cli.bulk_files import CSV_HEADER, JSONL, category_line, csv_row, product_line
+from cli.bulk_files import CSV_HEADER, JSONL, category_line, csv_row, level_of, product_line
 from models import Category, Product
 from models.base import CLAIM_PREFIX
 
@@ -39,8 +40,9 @@ def export(out: IO[str], file_format: str, *, include_deleted: bool = False) -> 
     """Write every live item (deleted ones too when asked) to `out`; how many of each."""
     report = ExportReport()
     if file_format == JSONL:
-        # No category tree exists yet, so no parent has to come before its children.
-        for category in sorted(scan(Category, include_deleted), key=lambda c: c.id):
+        # Parents before their children, so an import can put each under its parent.
+        ordered = sorted(scan(Category, include_deleted), key=lambda c: (level_of(c), c.id))
+        for category in ordered:
             out.write(_json(category_line(category)))
             report.categories += 1
         for product in scan(Product, include_deleted):

@@ -52,6 +52,24 @@ def test_export_jsonl_holds_categories_then_products_as_the_api_shows_them(
     assert products["p2"]["price"] == "3"
 
 
+def test_export_jsonl_writes_parents_before_their_children(api: ApiClient, tmp_path: Path) -> None:
+    # Ids that sort the other way round: the order is by level, then id.
+    root = create_category(api, "Outdoor", id="z-outdoor")
+    child = create_category(api, "Footwear", id="m-footwear", parentId=root["id"])
+    leaf = create_category(api, "Hiking boots", id="a-boots", parentId=child["id"])
+    other = create_category(api, "Home", id="b-home")
+
+    lines = [line for line in export_lines(tmp_path) if line["type"] == "category"]
+
+    assert [(line["id"], line["parentId"], line["level"]) for line in lines] == [
+        (other["id"], None, 0),
+        (root["id"], None, 0),
+        (child["id"], root["id"], 1),
+        (leaf["id"], child["id"], 2),
+    ]
+    assert lines[3] == {"type": "category", **get_category(api, leaf["id"])}
+
+
 def test_export_leaves_deleted_items_out_unless_asked(api: ApiClient, tmp_path: Path) -> None:
     create_product(api, id="kept", name="Kept")
     create_product(api, id="gone", name="Gone")

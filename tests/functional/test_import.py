@@ -26,6 +26,9 @@ from tests.client import ApiClient
 from tests.faults import FaultInjector, throttled
 from tests.functional.conftest import clear_tables
 
+TREE_CHILDREN = (
+    "query($id: ID!) { category(id: $id) { children(first: 10) { edges { node { id } } } } }"
+)
 # What differs between two exports of the same catalog written at different times.
 VOLATILE = ("createdAt", "updatedAt", "version")
 
@@ -70,6 +73,79 @@ def test_import_round_trip_gives_back_the_same_export(
     assert counts == "created 4, updated 0, unchanged 0, rejected 0"
     assert export_lines(tmp_path / "second.jsonl") == before
     assert_counts_match(api)
+
+
+def test_import_round_trip_of_a_category_tree(
+    api: ApiClient, backend: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a tree three levels deep, with ids that sort children first
+    root = create_category(api, "Outdoor", id="z-outdoor")
+    child = create_category(api, "Footwear", id="m-footwear", parentId=root["id"])
+    leaf = create_category(api, "Hiking boots", id="a-boots", parentId=child["id"])
+    create_category(api, "Camping", id="b-camping", parentId=root["id"])
+    create_product(api, id="p1", name="Ridge Mid", categoryId=leaf["id"])
+    before = export_lines(tmp_path / "first.jsonl")
+    clear_tables(backend.endpoint_url)
+
+    # WHEN it is imported into empty tables
+    status = main(["import", str(tmp_path / "first.jsonl")])
+
+    # THEN exporting again gives the same lines, apart from times and versions
+    assert status == 0
+    assert last_line(capsys.readouterr().out) == "created 5, updated 0, unchanged 0, rejected 0"
+    assert export_lines(tmp_path / "second.jsonl") == before
+    children = api.ok(TREE_CHILDREN, {"id": root["id"]})["category"]["children"]["edges"]
+    assert [edge["node"]["id"] for edge in children] == ["b-camping", "m-footwear"]
+    assert main(["import", str(tmp_path / "first.jsonl")]) == 0
+    assert last_line(capsys.readouterr().out) == "created 0, updated 0, unchanged 5, rejected 0"
+    assert_counts_match(api)
+
+
+def category_line(category_id: str, **fields: Any) -> dict[str, Any]:
+    return {"type": "category", "id": category_id, "name": category_id.title(), **fields}
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
+def test_import_rejects_a_category_whose_parent_is_later_or_missing(
+    api: ApiClient, tmp_path: Path, capsys: pytest.CaptureFixture[str], dry_run: bool
+) -> None:
+    lines = [
+        category_line("child", parentId="root"),
+        category_line("root", parentId=None),
+        category_line("lost", parentId="nowhere"),
+        category_line("leaf", parentId="root"),
+    ]
+    source = write_lines(tmp_path / "in.jsonl", lines)
+
+    status = main(["import", str(source), *(["--dry-run"] if dry_run else [])])
+
+    captured = capsys.readouterr()
+    assert status == 1
+    assert last_line(captured.out) == "created 2, updated 0, unchanged 0, rejected 2"
+    assert (
+        "line 1: parentId: parentId root is the category on line 2, after this one: a parent "
+        "must come before its children (catalog export writes them so)."
+    ) in captured.err
+    assert "line 3: parentId: parentId nowhere does not name a live category" in captured.err
+    rejects = (tmp_path / "in.jsonl.rejects").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in rejects] == ["child", "lost"]
+    if not dry_run:
+        assert get_category(api, "leaf")["parentId"] == "root"
+        assert get_category(api, "child") is None
+
+
+def test_import_puts_a_category_under_a_parent_already_in_the_table(
+    api: ApiClient, tmp_path: Path
+) -> None:
+    create_category(api, "Outdoor", id="outdoor")
+    source = write_lines(tmp_path / "in.jsonl", [category_line("tents", parentId="outdoor")])
+
+    assert main(["import", str(source)]) == 0
+
+    assert (get_category(api, "tents")["parentId"], get_category(api, "tents")["level"]) == (
+        "outdoor",
+        1,
+    )
 
 
 def test_import_round_trip_keeps_deleted_items_deleted(
