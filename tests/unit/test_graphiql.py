@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from graphql import NonNullTypeNode, OperationDefinitionNode, parse
 import web.graphiql
 from cli import graphiql
 from cli.graphiql import CDN, cdn_page, local_page
+from cli.sample import CATEGORIES, PRODUCTS
 from web.graphiql import (
     FIRST,
     OPERATIONS,
@@ -61,6 +62,15 @@ def operation_name(document: str) -> str:
     return operation.name.value
 
 
+def fields(variables: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every (key, value) of the variables, inputs' fields included."""
+    for key, value in variables.items():
+        if isinstance(value, dict):
+            yield from fields(value)
+        else:
+            yield key, value
+
+
 def operation_files() -> list[Path]:
     return [*OPERATIONS.glob("*.graphql"), *PENDING.glob("*.graphql")]
 
@@ -105,6 +115,23 @@ def test_graphiql_tabs_example_slugs_are_the_sample_shops() -> None:
     assert variables["CategoryBreadcrumbs"] == {"slug": "hiking-boots"}
     assert variables["ProductBySlug"] == {"slug": "trail-runner"}
     assert variables["NavigationMenu"] == {}
+
+
+def test_graphiql_tabs_examples_name_items_of_the_sample_shop() -> None:
+    # An example that names an item `catalog seed` does not write opens on null.
+    samples = [*CATEGORIES, *PRODUCTS]
+    known = {"id": {item.id for item in samples}, "slug": {item.slug for item in samples}}
+    known["productId"] = {product.id for product in PRODUCTS}
+
+    named = [
+        (key, value)
+        for tab in tabs_of(cdn_page())
+        for key, value in fields(json.loads(tab.get("variables", "{}")))
+        if key in known
+    ]
+
+    assert len(named) >= 6
+    assert [(key, value) for key, value in named if value not in known[key]] == []
 
 
 def test_graphiql_page_keeps_the_assets_and_their_integrity(
