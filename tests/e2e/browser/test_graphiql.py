@@ -80,8 +80,6 @@ def tab(browser: Browser, catalog_server: Served) -> Iterator[Tab]:
 def run_in_graphiql(page: Page, url: str, document: str, expected: str) -> str:
     """Open GraphiQL at `url`, type `document` into a new tab, run it; the result text."""
     open_graphiql(page, url)
-    # A new tab, not the open example's: GraphiQL reads the operation's name 100 ms
-    # after a change, so a run right after typing over a named operation sends its name.
     page.locator(".graphiql-tab-add").click()
     page.locator(".graphiql-tab-active").get_by_text("<untitled>", exact=True).wait_for()
     editor = page.locator(".graphiql-query-editor .CodeMirror")
@@ -90,6 +88,7 @@ def run_in_graphiql(page: Page, url: str, document: str, expected: str) -> str:
     page.keyboard.press("Delete")
     # insert_text, not typing: the editor would close each bracket typed.
     page.keyboard.insert_text(document)
+    wait_until_taken(page, document)
     page.locator(".graphiql-execute-button").click()
     result = page.locator(".result-window")
     result.get_by_text(expected).first.wait_for(timeout=30_000)
@@ -101,6 +100,18 @@ def open_graphiql(page: Page, url: str) -> list[str]:
     page.goto(url)
     page.locator(".graphiql-query-editor .CodeMirror").wait_for(timeout=30_000)
     return page.locator(".graphiql-tab-button").all_inner_texts()
+
+
+def wait_until_taken(page: Page, document: str) -> None:
+    """Wait until GraphiQL has read the editor's `document`.
+
+    It reads the operation's name 100 ms after a change (a tab picked, text typed), and
+    a run before that sends the previous tab's name with this text. Strawberry's page
+    then writes the text into the URL's `q`.
+    """
+    page.wait_for_function(
+        "(text) => new URLSearchParams(location.search).get('q') === text", arg=document
+    )
 
 
 def query_text(page: Page) -> str:
@@ -132,7 +143,7 @@ def test_graphiql_runs_a_query_typed_in_its_editor(tab: Tab, catalog_server: Ser
     )
 
     assert '"price": "129.99"' in result
-    assert '"name": "Shoes"' in result
+    assert '"name": "Running Shoes"' in result
     assert screenshot(tab.page, "graphiql-query.png").stat().st_size > 0
     assert tab.foreign_requests == []
 
@@ -169,6 +180,9 @@ def test_graphiql_example_tab_runs_with_its_variables(tab: Tab, catalog_server: 
 
     # WHEN the product page's tab is picked and run as it is
     tab.page.locator(".graphiql-tab-button", has_text="ProductPage").click()
+    wait_until_taken(
+        tab.page, (REPO / "clients" / "operations" / "product_page.graphql").read_text()
+    )
     tab.page.locator(".graphiql-execute-button").click()
 
     # THEN its example product comes back
