@@ -177,17 +177,17 @@ def test_graphiql_opens_on_the_catalogs_example_operations(
 def test_graphiql_example_tab_runs_with_its_variables(tab: Tab, catalog_server: Served) -> None:
     # GIVEN GraphiQL open on its example tabs
     open_graphiql(tab.page, f"{catalog_server.url}/graphql")
+    (product_by_slug,) = [path for path in operation_files() if path.stem == "product_by_slug"]
 
-    # WHEN the product page's tab is picked and run as it is
-    tab.page.locator(".graphiql-tab-button", has_text="ProductPage").click()
-    wait_until_taken(
-        tab.page, (REPO / "clients" / "operations" / "product_page.graphql").read_text()
-    )
+    # WHEN the product-by-slug tab is picked and run as it is
+    tab.page.locator(".graphiql-tab-button", has_text="ProductBySlug").click()
+    wait_until_taken(tab.page, product_by_slug.read_text())
     tab.page.locator(".graphiql-execute-button").click()
 
-    # THEN its example product comes back
+    # THEN its example product comes back, with its category's breadcrumbs
     result = tab.page.locator(".result-window")
     result.get_by_text('"Trail Runner 4"').first.wait_for(timeout=30_000)
-    assert '"id": "prod-trail-runner"' in result.inner_text()
+    assert '"slug": "trail-runner"' in result.inner_text()
+    assert '"name": "Running Shoes"' in result.inner_text()
     assert screenshot(tab.page, "graphiql-example-tab.png").stat().st_size > 0
     assert tab.foreign_requests == []
