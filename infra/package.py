@@ -34,7 +34,6 @@ APP = [
     "events",
     "search",
     "clients/operations",
-    "clients/pending-operations",
 ]
 ARTIFACT = "catalog-api.zip"
 # A layer's packages go under python/, which the runtime puts on sys.path.

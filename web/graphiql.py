@@ -19,11 +19,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 ROOT = Path(__file__).resolve().parents[1]
 OPERATIONS = ROOT / "clients" / "operations"
-# Documents using fields schema.graphql has not got yet: `make clients` validates every
-# file of clients/operations against it, so they wait here until the fields exist (then
-# they move to clients/operations). GraphiQL shows them already.
-PENDING = ROOT / "clients" / "pending-operations"
-FOLDERS = (OPERATIONS, PENDING)
+FOLDERS = (OPERATIONS,)
 # The tabs a storefront developer wants first (by file name); every other operation
 # follows in file-name order.
 FIRST = ("navigation_menu", "category_breadcrumbs", "product_by_slug")
