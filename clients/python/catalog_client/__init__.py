@@ -5,6 +5,17 @@ from .attach_product_image import (
 )
 from .base_client import BaseClient
 from .base_model import BaseModel, Upload
+from .category_breadcrumbs import (
+    CategoryBreadcrumbs,
+    CategoryBreadcrumbsCategory,
+    CategoryBreadcrumbsCategoryAncestors,
+    CategoryBreadcrumbsCategoryChildren,
+    CategoryBreadcrumbsCategoryChildrenEdges,
+    CategoryBreadcrumbsCategoryChildrenEdgesNode,
+    CategoryBreadcrumbsCategoryProducts,
+    CategoryBreadcrumbsCategoryProductsEdges,
+    CategoryBreadcrumbsCategoryProductsEdgesNode,
+)
 from .category_page import (
     CategoryPage,
     CategoryPageCategory,
@@ -36,11 +47,26 @@ from .input_types import (
     UpsertCategoryInput,
     UpsertProductInput,
 )
+from .navigation_menu import (
+    NavigationMenu,
+    NavigationMenuCategories,
+    NavigationMenuCategoriesEdges,
+    NavigationMenuCategoriesEdgesNode,
+    NavigationMenuCategoriesEdgesNodeChildren,
+    NavigationMenuCategoriesEdgesNodeChildrenEdges,
+    NavigationMenuCategoriesEdgesNodeChildrenEdgesNode,
+)
 from .predictive_search import (
     PredictiveSearch,
     PredictiveSearchPredictiveSearch,
     PredictiveSearchPredictiveSearchCategories,
     PredictiveSearchPredictiveSearchProducts,
+)
+from .product_by_slug import (
+    ProductBySlug,
+    ProductBySlugProduct,
+    ProductBySlugProductCategory,
+    ProductBySlugProductCategoryAncestors,
 )
 from .product_list import (
     ProductList,
@@ -89,6 +115,15 @@ __all__ = [
     "AttachProductImageInput",
     "BaseClient",
     "BaseModel",
+    "CategoryBreadcrumbs",
+    "CategoryBreadcrumbsCategory",
+    "CategoryBreadcrumbsCategoryAncestors",
+    "CategoryBreadcrumbsCategoryChildren",
+    "CategoryBreadcrumbsCategoryChildrenEdges",
+    "CategoryBreadcrumbsCategoryChildrenEdgesNode",
+    "CategoryBreadcrumbsCategoryProducts",
+    "CategoryBreadcrumbsCategoryProductsEdges",
+    "CategoryBreadcrumbsCategoryProductsEdgesNode",
     "CategoryPage",
     "CategoryPageCategory",
     "CategoryPageCategoryProducts",
@@ -107,10 +142,21 @@ __all__ = [
     "GraphQLClientGraphQLMultiError",
     "GraphQLClientHttpError",
     "GraphQLClientInvalidResponseError",
+    "NavigationMenu",
+    "NavigationMenuCategories",
+    "NavigationMenuCategoriesEdges",
+    "NavigationMenuCategoriesEdgesNode",
+    "NavigationMenuCategoriesEdgesNodeChildren",
+    "NavigationMenuCategoriesEdgesNodeChildrenEdges",
+    "NavigationMenuCategoriesEdgesNodeChildrenEdgesNode",
     "PredictiveSearch",
     "PredictiveSearchPredictiveSearch",
     "PredictiveSearchPredictiveSearchCategories",
     "PredictiveSearchPredictiveSearchProducts",
+    "ProductBySlug",
+    "ProductBySlugProduct",
+    "ProductBySlugProductCategory",
+    "ProductBySlugProductCategoryAncestors",
     "ProductFilter",
     "ProductList",
     "ProductListProducts",

@@ -3,6 +3,7 @@ from typing import Any, Optional, Union
 from .attach_product_image import AttachProductImage
 from .base_client import BaseClient
 from .base_model import UNSET, UnsetType
+from .category_breadcrumbs import CategoryBreadcrumbs
 from .category_page import CategoryPage
 from .create_product_image_upload import CreateProductImageUpload
 from .delete_product import DeleteProduct
@@ -14,7 +15,9 @@ from .input_types import (
     SearchFilter,
     UpsertProductInput,
 )
+from .navigation_menu import NavigationMenu
 from .predictive_search import PredictiveSearch
+from .product_by_slug import ProductBySlug
 from .product_list import ProductList
 from .product_page import ProductPage
 from .product_search import ProductSearch
@@ -134,6 +137,51 @@ class Client(BaseClient):
         data = self.get_data(response)
         return UpsertProduct.model_validate(data)
 
+    def category_breadcrumbs(self, slug: str, **kwargs: Any) -> CategoryBreadcrumbs:
+        query = gql("""
+            query CategoryBreadcrumbs($slug: String!) {
+              category(slug: $slug) {
+                id
+                name
+                slug
+                level
+                ancestors {
+                  id
+                  name
+                  slug
+                }
+                children(first: 20) {
+                  edges {
+                    node {
+                      id
+                      name
+                      slug
+                    }
+                  }
+                }
+                products(first: 20) {
+                  edges {
+                    node {
+                      id
+                      name
+                      slug
+                      price
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"slug": slug}
+        response = self.execute(
+            query=query,
+            operation_name="CategoryBreadcrumbs",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CategoryBreadcrumbs.model_validate(data)
+
     def category_page(
         self,
         id: str,
@@ -175,6 +223,36 @@ class Client(BaseClient):
         data = self.get_data(response)
         return CategoryPage.model_validate(data)
 
+    def navigation_menu(self, **kwargs: Any) -> NavigationMenu:
+        query = gql("""
+            query NavigationMenu {
+              categories(level: 0, first: 20) {
+                edges {
+                  node {
+                    id
+                    name
+                    slug
+                    children(first: 10) {
+                      edges {
+                        node {
+                          id
+                          name
+                          slug
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = self.execute(
+            query=query, operation_name="NavigationMenu", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return NavigationMenu.model_validate(data)
+
     def predictive_search(
         self, query: str, limit: int, **kwargs: Any
     ) -> PredictiveSearch:
@@ -205,6 +283,35 @@ class Client(BaseClient):
         )
         data = self.get_data(response)
         return PredictiveSearch.model_validate(data)
+
+    def product_by_slug(self, slug: str, **kwargs: Any) -> ProductBySlug:
+        query = gql("""
+            query ProductBySlug($slug: String!) {
+              product(slug: $slug) {
+                id
+                name
+                slug
+                price
+                currency
+                stock
+                category {
+                  id
+                  name
+                  slug
+                  ancestors {
+                    name
+                    slug
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"slug": slug}
+        response = self.execute(
+            query=query, operation_name="ProductBySlug", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return ProductBySlug.model_validate(data)
 
     def product_list(
         self,

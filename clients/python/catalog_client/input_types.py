@@ -49,6 +49,8 @@ class UpsertCategoryInput(BaseModel):
     name: Optional[str] = None
     description: Optional[str] = None
     expected_version: Optional[int] = Field(alias="expectedVersion", default=None)
+    parent_id: Optional[str] = Field(alias="parentId", default=None)
+    "Absent: unchanged (a new category is a root). null: make it a root. An id: move it under that category."
     slug: Optional[str] = None
     "Absent on create: made from the name. Absent on update: unchanged."
 

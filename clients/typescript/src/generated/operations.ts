@@ -100,6 +100,13 @@ export type UpsertProductMutationVariables = Exact<{
 
 export type UpsertProductMutation = { upsertProduct: { id: string, name: string, description: string | null, price: string, currency: string, stock: number, imageUrl: string | null, categoryId: string | null, createdAt: string, updatedAt: string, version: number } };
 
+export type CategoryBreadcrumbsQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type CategoryBreadcrumbsQuery = { category: { id: string, name: string, slug: string, level: number, ancestors: Array<{ id: string, name: string, slug: string }>, children: { edges: Array<{ node: { id: string, name: string, slug: string } }> }, products: { edges: Array<{ node: { id: string, name: string, slug: string, price: string } }> } } | null };
+
 export type CategoryPageQueryVariables = Exact<{
   id: string | number;
   first?: number;
@@ -109,6 +116,11 @@ export type CategoryPageQueryVariables = Exact<{
 
 export type CategoryPageQuery = { category: { id: string, name: string, description: string | null, productCount: number, products: { edges: Array<{ cursor: string, node: { id: string, name: string, price: string, currency: string, stock: number, imageUrl: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
+export type NavigationMenuQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NavigationMenuQuery = { categories: { edges: Array<{ node: { id: string, name: string, slug: string, children: { edges: Array<{ node: { id: string, name: string, slug: string } }> } } }> } };
+
 export type PredictiveSearchQueryVariables = Exact<{
   query: string;
   limit?: number;
@@ -116,6 +128,13 @@ export type PredictiveSearchQueryVariables = Exact<{
 
 
 export type PredictiveSearchQuery = { predictiveSearch: { queries: Array<string>, products: Array<{ id: string, name: string, price: string, currency: string, imageUrl: string | null }>, categories: Array<{ id: string, name: string }> } };
+
+export type ProductBySlugQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type ProductBySlugQuery = { product: { id: string, name: string, slug: string, price: string, currency: string, stock: number, category: { id: string, name: string, slug: string, ancestors: Array<{ name: string, slug: string }> } | null } | null };
 
 export type ProductListQueryVariables = Exact<{
   first?: number;

@@ -38,11 +38,20 @@ export type BulkProductResult = {
 
 export type Category = {
   __typename?: 'Category';
+  /** The breadcrumb trail: the root first, ending with the parent. Empty for a root. */
+  ancestors: Array<Category>;
+  /** Live child categories, by name (case-insensitive), then id. */
+  children: CategoryConnection;
   createdAt: Scalars['DateTime']['output'];
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** 0 for a root, the parent's level + 1 otherwise. */
+  level: Scalars['Int']['output'];
   name: Scalars['String']['output'];
+  /** The parent category; null for a root. */
+  parent?: Maybe<Category>;
+  parentId?: Maybe<Scalars['ID']['output']>;
   /** Number of live (not deleted) products in this category. */
   productCount: Scalars['Int']['output'];
   /** Live products of this category in the sortKey order (reversed when reverse is true), narrowed by filter. Every sortKey, reverse and inStock is served, for all products or one category; priceMin/priceMax need sortKey PRICE, nameStartsWith needs sortKey NAME, and inStock cannot be combined with includeDeleted (BAD_USER_INPUT otherwise). */
@@ -51,6 +60,12 @@ export type Category = {
   slug: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
   version: Scalars['Int']['output'];
+};
+
+
+export type CategoryChildrenArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -283,7 +298,7 @@ export enum ProductSortKey {
 
 export type Query = {
   __typename?: 'Query';
-  /** Ordered by name (case-insensitive), then id. */
+  /** Ordered by name (case-insensitive), then id. parentId: only the children of that category (an unknown id is BAD_USER_INPUT). level: only categories at that depth, 0-5 (0 = roots). Both given: BAD_USER_INPUT. Neither: every category, as today. includeDeleted (admins) adds the deleted ones, as today. */
   categories: CategoryConnection;
   /** Exactly one of id and slug (BAD_USER_INPUT otherwise). A slug the category had before still finds it. */
   category?: Maybe<Category>;
@@ -301,6 +316,8 @@ export type QueryCategoriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
   includeDeleted?: Scalars['Boolean']['input'];
+  level?: InputMaybe<Scalars['Int']['input']>;
+  parentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -367,6 +384,8 @@ export type UpsertCategoryInput = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Absent: unchanged (a new category is a root). null: make it a root. An id: move it under that category. */
+  parentId?: InputMaybe<Scalars['ID']['input']>;
   /** Absent on create: made from the name. Absent on update: unchanged. */
   slug?: InputMaybe<Scalars['String']['input']>;
 };
