@@ -12,7 +12,7 @@ import pytest
 from cli.dynamodb_local import LocalDynamoDB
 from cli.main import main
 from cli.migrate import migrate, stale_keys, write_keys
-from cli.tables import create_table
+from cli.tables import create_table, enable_stream
 from models import Category, Product
 from tests.catalog import UPSERT_CATEGORY, UPSERT_PRODUCT
 from tests.client import ApiClient
@@ -277,6 +277,8 @@ def previous_table(local_backend: LocalDynamoDB) -> Iterator[Any]:
             client.delete_table(TableName=table)
             client.get_waiter("table_not_exists").wait(TableName=table)
         create_table(Product)
+        # With its stream, as create-tables makes it: the search index reads it.
+        enable_stream(Product)
 
 
 def test_upgrade_from_the_previous_release_in_documented_order(
@@ -464,6 +466,7 @@ def previous_categories_table(local_backend: LocalDynamoDB) -> Iterator[Any]:
             client.delete_table(TableName=table)
             client.get_waiter("table_not_exists").wait(TableName=table)
         create_table(Category)
+        enable_stream(Category)
 
 
 CHILDREN = "query($id: ID!) { category(id: $id) { children(first: 5) { edges { node { id } } } } }"
