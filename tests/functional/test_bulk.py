@@ -383,8 +383,9 @@ def test_concurrent_bulk_moves_keep_counts_exact(local_backend: LocalDynamoDB) -
 def test_upsert_products_throttled_midway_reports_what_was_written(
     faults: FaultInjector,
 ) -> None:
-    # GIVEN 100 creates in one category (two transactions: 99 products, then 1), and
-    # DynamoDB throttling every transaction after the first
+    # GIVEN 100 creates in one category (three transactions of at most 100 actions: 49
+    # products with their slugs' claims and the count, 49 more, then 2), and DynamoDB
+    # throttling every transaction after the first
     api = ApiClient("http-v2")
     category = create_category(api)
     inputs = [
@@ -396,11 +397,11 @@ def test_upsert_products_throttled_midway_reports_what_was_written(
 
     answer = results(api, inputs)
 
-    # THEN the first 99 are written, the last is SERVICE_UNAVAILABLE and not written
-    assert all(result["error"] is None for result in answer[:99])
-    assert answer[99]["product"] is None
-    assert answer[99]["error"]["code"] == "SERVICE_UNAVAILABLE"
+    # THEN the first 49 are written, the others are SERVICE_UNAVAILABLE and not written
+    assert all(result["error"] is None for result in answer[:49])
+    assert all(result["product"] is None for result in answer[49:])
+    assert {result["error"]["code"] for result in answer[49:]} == {"SERVICE_UNAVAILABLE"}
     faults.clear()
-    assert get_product(api, "p098") is not None
-    assert get_product(api, "p099") is None
-    assert get_category(api, category["id"])["productCount"] == 99
+    assert get_product(api, "p048") is not None
+    assert get_product(api, "p049") is None
+    assert get_category(api, category["id"])["productCount"] == 49
