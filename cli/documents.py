@@ -1,4 +1,5 @@
-"""Writes web/persisted-documents.json, the trusted-documents manifest, from clients/operations.
+"""Writes web/persisted-documents.json (the trusted documents) and web/graphiql-tabs.json
+(GraphiQL's example tabs) from clients/operations.
 
 The format is GraphQL Code Generator's client preset's (`persistedDocuments`): a JSON
 object from the SHA-256 (hex) of each operation's printed text to that text. The text
@@ -51,6 +52,11 @@ def main() -> int:
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else MANIFEST
     target.write_text(render(manifest()))
     print(f"wrote {target.relative_to(REPO) if target.is_relative_to(REPO) else target}")
+    if len(sys.argv) == 1:
+        from web.graphiql import TABS, render_tabs
+
+        TABS.write_text(render_tabs())
+        print(f"wrote {TABS.relative_to(REPO)}")
     return 0
 
 

@@ -20,6 +20,9 @@ from strawberry.http.ides import get_graphql_ide_html
 ROOT = Path(__file__).resolve().parents[1]
 OPERATIONS = ROOT / "clients" / "operations"
 FOLDERS = (OPERATIONS,)
+# The tabs as `make clients` (cli/documents.py) writes them from the operations: package
+# data beside this module, so a wheel install (which has no clients/) opens on them too.
+TABS = Path(__file__).with_name("graphiql-tabs.json")
 # The tabs a storefront developer wants first (by file name); every other operation
 # follows in file-name order.
 FIRST = ("navigation_menu", "category_breadcrumbs", "product_by_slug")
@@ -102,10 +105,17 @@ def default_tabs(folders: Sequence[Path] = FOLDERS) -> list[dict[str, str]]:
     return tabs
 
 
-def graphiql_page(folders: Sequence[Path] = FOLDERS) -> str:
-    """Strawberry's GraphiQL page (CDN assets with integrity), opening on the example tabs."""
+def render_tabs(folders: Sequence[Path] = FOLDERS) -> str:
+    """web/graphiql-tabs.json's text, from the operations' files."""
+    return json.dumps(default_tabs(folders), indent=2) + "\n"
+
+
+def graphiql_page(folders: Sequence[Path] | None = None) -> str:
+    """Strawberry's GraphiQL page (CDN assets with integrity), opening on the example tabs:
+    those of web/graphiql-tabs.json, or made from the files of `folders`."""
+    tabs = json.loads(TABS.read_text()) if folders is None else default_tabs(folders)
     page = get_graphql_ide_html(graphql_ide="graphiql")
-    for old, new in (*_SUBSTITUTIONS, (_HEAD_END, f"{_tabs_script(folders)}\n  {_HEAD_END}")):
+    for old, new in (*_SUBSTITUTIONS, (_HEAD_END, f"{_tabs_script(tabs)}\n  {_HEAD_END}")):
         if page.count(old) != 1:
             raise TemplateChanged(
                 f"Strawberry's GraphiQL page has {page.count(old)} of {old!r}, not one: "
@@ -115,10 +125,10 @@ def graphiql_page(folders: Sequence[Path] = FOLDERS) -> str:
     return page
 
 
-def _tabs_script(folders: Sequence[Path]) -> str:
+def _tabs_script(tabs: list[dict[str, str]]) -> str:
     # ensure_ascii escapes U+2028/2029; `<`, `>` and `&` only occur inside JSON strings,
     # where their escapes mean the same, so no text of an operation can end the script.
-    data = json.dumps(default_tabs(folders))
+    data = json.dumps(tabs)
     for char in "<>&":
         data = data.replace(char, f"\\u{ord(char):04x}")
     return f"  <script>\n      const {TABS_NAME} = {data};\n    </script>"

@@ -164,6 +164,11 @@ def test_graphiql_page_an_operations_text_cannot_end_its_script(tmp_path: Path) 
     assert tabs_of(page)[-1]["query"] == hostile
 
 
+def test_graphiql_tabs_file_is_up_to_date() -> None:
+    # The page reads web/graphiql-tabs.json (package data, for a wheel install too).
+    assert web.graphiql.TABS.read_text() == web.graphiql.render_tabs(), "run `make clients`"
+
+
 def test_graphiql_page_fails_when_a_first_operation_is_missing(tmp_path: Path) -> None:
     (tmp_path / "navigation_menu.graphql").write_text("query NavigationMenu { __typename }\n")
 

@@ -42,7 +42,12 @@ def test_create_tables_creates_the_models_tables(catalog: Any, dynamodb: Any) ->
     assert products["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     categories = dynamodb.describe_table(TableName=CATEGORIES_TABLE)["Table"]
     assert key_schema(categories["KeySchema"]) == {"HASH": "id"}
-    assert indexes(categories) == {"by_name": {"HASH": "status", "RANGE": "sort_key"}}
+    assert indexes(categories) == {
+        "by_name": {"HASH": "status", "RANGE": "sort_key"},
+        "by_parent": {"HASH": "parent_key", "RANGE": "sort_key"},
+        "by_level": {"HASH": "level_key", "RANGE": "sort_key"},
+        "by_slug": {"HASH": "slug"},
+    }
 
 
 def test_create_tables_twice_succeeds_and_keeps_the_tables(catalog: Any, dynamodb: Any) -> None:
