@@ -23,11 +23,19 @@ fills the token in and resends the same one when an answer is lost (a read timeo
 moto ignores the token, so on a loaded machine a resent transaction ran again, failed
 its version conditions, and a bulk upsert took its written products for lost races and
 wrote each again alone (`honour_client_request_tokens` keeps DynamoDB's behaviour).
+
+moto's server answers each request on a thread of its own, and its DynamoDB is not made
+for that: a transaction deep-copies its tables while another request writes them, and
+fails with "dictionary changed size during iteration" (a 500). On a loaded CI machine a
+resent transaction (botocore's retry after a read timeout) met the first one still
+running. `serialize_requests` answers moto's DynamoDB requests one at a time, which also
+lets a resend wait for the first answer and get it back by its token.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -39,6 +47,8 @@ from moto.dynamodb.responses import DynamoHandler
 # them 10 minutes; a test run's resends come within seconds).
 KEPT_TOKENS = 1000
 _answers: OrderedDict[str, Any] = OrderedDict()
+# One DynamoDB request at a time in this process's moto (`serialize_requests`).
+_one_at_a_time = threading.RLock()
 
 
 def _copy_shard(shard: StreamShard, memo: dict[int, Any]) -> StreamShard:
@@ -88,3 +98,17 @@ def honour_client_request_tokens() -> None:
 
     transact_write_items.honours_tokens = True  # type: ignore[attr-defined]
     DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def serialize_requests() -> None:
+    """Answer moto's DynamoDB requests one at a time, from now on, in this process."""
+    original = DynamoHandler.call_action
+    if getattr(original, "serialized", False):
+        return
+
+    def call_action(self: DynamoHandler) -> Any:
+        with _one_at_a_time:
+            return original(self)
+
+    call_action.serialized = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
