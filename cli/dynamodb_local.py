@@ -142,15 +142,10 @@ class LocalDynamoDB:
         """moto's DynamoDB server in this process: in memory, no Java needed, answering
         only its own Host and no browser (cli/moto_guard.py)."""
         from cli.moto_guard import GuardedMotoServer
-        from cli.moto_streams import (
-            honour_client_request_tokens,
-            serialize_requests,
-            share_stream_records,
-        )
+        from cli.moto_streams import honour_client_request_tokens, share_stream_records
 
         share_stream_records()
         honour_client_request_tokens()
-        serialize_requests()
         # Its web server would log every request to stderr.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         port = port or free_port()

@@ -1,4 +1,4 @@
-"""A bounded load test of `catalog serve` on loopback: 50 clients for 30 s, reads and admin writes.
+"""A bounded load test of `catalog serve` on loopback: 50 clients for 20 s, reads and admin writes.
 
 The server is the real command over its own DynamoDB Local. Each client owns the
 products it creates, so the last acknowledged state of each is known; the categories
@@ -27,7 +27,7 @@ from tests.e2e.cli.conftest import Served, cli_env
 
 T = TypeVar("T")
 CLIENTS = 50
-DURATION_SECONDS = 30
+DURATION_SECONDS = 20
 CATEGORIES = 6
 PRODUCT = "id name price stock categoryId deletedAt version"
 UPSERT_PRODUCT = f"""
