@@ -8,14 +8,19 @@ import os
 import signal
 import socket
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from cli.dynamodb_local import LocalDynamoDB, Unavailable
 from cli.local_s3 import BUCKET, LocalS3, base_url
+
+T = TypeVar("T")
 
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 DATA_DIR = Path(".data") / "dynamodb"
@@ -210,7 +215,7 @@ def _prepare_app(
         if created:
             print(f"Created table {table}", flush=True)
     if catalog_is_empty():
-        report = seed()
+        report = _patiently(seed)
         print(f"Seeded the sample catalog ({'; '.join(report.lines())})", flush=True)
         for failure in report.failures:
             print(f"catalog serve: not seeded: {failure}", file=sys.stderr, flush=True)
@@ -237,3 +242,23 @@ def _announcement(host: str, port: int, graphiql: bool) -> str:
     return (
         f"{ide} at {base}/graphql (public), admin at {base}/admin/graphql. Ctrl-C stops the server."
     )
+
+
+# A DynamoDB Local just started answers its first requests slowly while its JVM warms
+# up (on a loaded two-core machine a GetItem of the first seed ran past botocore's 2 s
+# read timeout three times): the seed, which is safe to run again, gets a few tries.
+SEED_TRIES = 4
+
+
+def _patiently(seed: Callable[[], T]) -> T:
+    from errors import ServiceUnavailable
+
+    for attempt in range(1, SEED_TRIES + 1):
+        try:
+            return seed()
+        except ServiceUnavailable as error:
+            if attempt == SEED_TRIES:
+                raise
+            print(f"catalog serve: seeding again ({error})", file=sys.stderr, flush=True)
+            time.sleep(attempt)
+    raise AssertionError("the last try returns or raises")
