@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cli.dynamodb_local import LocalDynamoDB
-from models import Product
+from models import Product, base
 from resolvers import product_bulk
 from tests.catalog import (
     DELETE_PRODUCT,
@@ -27,6 +27,15 @@ from tests.client import ApiClient, Response
 from tests.faults import FaultInjector, throttled
 from tests.functional.conftest import CallRecorder
 from tests.workers import codes, run_concurrently
+
+
+@pytest.fixture(autouse=True)
+def patient_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 30 s DynamoDB budget per request, not a Lambda's 4 s: these tests check what
+    each input became and the calls made, and on a loaded two-core machine a call of 100
+    creates ran past 4 s (test_faults.py checks the deadline itself)."""
+    monkeypatch.setattr(base, "REQUEST_BUDGET_SECONDS", 30)
+
 
 BULK_WITHOUT_CATEGORIES = """
 mutation Bulk($inputs: [UpsertProductInput!]!) {
