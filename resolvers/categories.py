@@ -118,16 +118,7 @@ def list_categories(
         if not 0 <= level <= MAX_LEVEL:
             raise BadUserInput(f"level must be between 0 and {MAX_LEVEL}.", field="level")
         index, key = Category.by_level, lambda status: level_key(status, level)
-
-    def partition(status: str) -> Any:
-        def query(limit: int) -> Any:
-            condition = Category.sort_key > start if start is not None else None
-            with translated_errors():
-                yield from index.query(key(status), range_key_condition=condition, limit=limit)
-
-        return query
-
-    page = paginate(KIND, first, [partition(status) for status in statuses])
+    page = _index_page(index, [key(status) for status in statuses], first, start)
     if parent_id is not None and not page.items and get(Category, parent_id) is None:
         raise BadUserInput(f"parentId {parent_id} does not name a category.", field="parentId")
     return page
@@ -137,15 +128,22 @@ def list_children(category_id: str, first: int, after: str | None) -> Page[Categ
     """A page of a category's live children by name (case-insensitive), then id: one Query."""
     validation.page_size(first)
     start = decode_cursor(KIND, after, is_sort_key)
+    return _index_page(Category.by_parent, [parent_key(LIVE, category_id)], first, start)
 
-    def query(limit: int) -> Any:
-        condition = Category.sort_key > start if start is not None else None
-        with translated_errors():
-            yield from Category.by_parent.query(
-                parent_key(LIVE, category_id), range_key_condition=condition, limit=limit
-            )
 
-    return paginate(KIND, first, [query])
+def _index_page(index: Any, partitions: list[Any], first: int, start: Any) -> Page[Category]:
+    """A page after the sort key `start`, merged from the name-ordered partitions of
+    `index`, one Query each."""
+
+    def partition(hash_key: Any) -> Any:
+        def query(limit: int) -> Any:
+            condition = Category.sort_key > start if start is not None else None
+            with translated_errors():
+                yield from index.query(hash_key, range_key_condition=condition, limit=limit)
+
+        return query
+
+    return paginate(KIND, first, [partition(hash_key) for hash_key in partitions])
 
 
 def upsert_category(
