@@ -494,10 +494,15 @@ class Workload:
         from resolvers.search import query_words
 
         prediction = self._search().current_index().predict(query_words(PREDICTIVE_WORDS), 5)
-        items = self._batch(self.products_table, prediction.product_ids)
-        category_ids = {items[i]["category_id"]["S"] for i in prediction.product_ids}
-        category_ids |= set(prediction.category_ids)
-        found = self._batch(self.categories_table, sorted(category_ids))
+        category_ids = sorted({*prediction.product_category_ids, *prediction.category_ids})
+        answer = self.client.batch_get_item(
+            RequestItems={
+                self.products_table: {"Keys": [{"id": {"S": i}} for i in prediction.product_ids]},
+                self.categories_table: {"Keys": [{"id": {"S": i}} for i in category_ids]},
+            }
+        )["Responses"]
+        items = {item["id"]["S"]: item for item in answer[self.products_table]}
+        found = {item["id"]["S"]: item for item in answer[self.categories_table]}
         products = []
         for product_id in prediction.product_ids:
             product = plain(items[product_id], ("id", "name", "price"))
@@ -1014,11 +1019,14 @@ class Workload:
             ),
             Operation(
                 "predictive search",
-                {"BatchGetItem": 2},
-                "the index answers completions and ids; then the products in one batch, "
-                "and their categories with the predicted ones in one more",
+                {"BatchGetItem": 1},
+                "the index answers completions, ids and the products' categories; then the "
+                "products and those categories with the predicted ones in one batch",
                 read(PREDICTIVE_SEARCH, {"query": PREDICTIVE_WORDS}),
                 self.predictive_search,
+                # The estimate holds a second read for a product moved to a category
+                # the index does not know for it yet.
+                estimate_slack=1,
             ),
             Operation(
                 "upsert product: create in a category",

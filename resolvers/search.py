@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from errors import BadUserInput
-from models import Product
+from models import Category, Product
 from resolvers import validation
 from resolvers.pagination import decode_cursor, encode_cursor
 from search.text import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
@@ -29,6 +29,7 @@ from search.types import (
     SearchPage,
     UnknownCategory,
 )
+from store.entities import get_products_and_categories
 from store.errors import translated_errors
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ MAX_LIMIT = 10
 # 100, BatchGetItem's most). Their categories, and the facets' labels, are one more,
 # batched by the schema (schema/product.py's CategoryBatch).
 SEARCH_CALLS = 1
-# Predictive search: its at most MAX_LIMIT products in one BatchGetItem; the products'
-# and the predicted categories in one more, batched likewise.
+# Predictive search: its at most MAX_LIMIT products and the categories the index
+# knows for them and predicts, in one BatchGetItem. The schema counts one more for the
+# categories' batch: a product moved since the index saw it needs its new category read.
 PREDICT_CALLS = 1
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # A creation time as the index keeps it (models.base.CREATED_KEY_FORMAT).
@@ -60,11 +62,14 @@ class SearchFilter:
 
 @dataclass(frozen=True)
 class PredictionAnswer:
-    """Predictive search's queries, fresh live products, and the categories' ids."""
+    """Predictive search's queries, fresh live products, and the categories' ids, with
+    the stored categories read alongside the products (the predicted ones, and the
+    products' as the index knows them)."""
 
     queries: list[str]
     products: list[Product]
     category_ids: list[str]
+    categories: dict[str, Category | None]
 
 
 def search_products(
@@ -126,11 +131,18 @@ def predict(service: SearchService, query: str, limit: int) -> PredictionAnswer:
     if not 1 <= limit <= MAX_LIMIT:
         raise BadUserInput(f"limit must be between 1 and {MAX_LIMIT}.")
     prediction = service.current_index().predict(words, limit)
-    products = load_products(prediction.product_ids)
+    category_ids = {*prediction.category_ids, *prediction.product_category_ids}
+    products, categories = get_products_and_categories(prediction.product_ids, category_ids)
     return PredictionAnswer(
         queries=prediction.queries,
-        products=[products[item] for item in prediction.product_ids if item in products],
+        products=[
+            products[item]
+            for item in prediction.product_ids
+            if item in products and products[item].deleted_at is None
+        ],
         category_ids=prediction.category_ids,
+        # Those read and not found are known not to exist: no second read for them.
+        categories={category_id: categories.get(category_id) for category_id in category_ids},
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models import Category as CategoryModel
 from models import Product as ProductModel
 from models import values
 from resolvers.categories import load_categories
@@ -45,17 +46,20 @@ class CategoryBatch:
         self._found[category.id] = category
         self._wanted.update(category.ancestor_ids)
 
+    def loaded(self, models: Mapping[str, CategoryModel | None]) -> None:
+        """Categories read already, by id (None: known not to exist)."""
+        from schema.category import Category
+
+        for category_id, model in models.items():
+            if model is None:
+                self._found[category_id] = None
+            else:
+                self.add(Category.from_model(model, tree=self))
+
     def get(self, category_id: str) -> Category | None:
         if category_id not in self._found:
-            from schema.category import Category
-
             pending = sorted((self._wanted | {category_id}) - self._found.keys())
-            models = load_categories(pending)
-            for pending_id, model in zip(pending, models, strict=True):
-                if model is None:
-                    self._found[pending_id] = None
-                else:
-                    self.add(Category.from_model(model, tree=self))
+            self.loaded(dict(zip(pending, load_categories(pending), strict=True)))
         return self._found[category_id]
 
     def get_all(self, category_ids: Iterable[str]) -> list[Category]:

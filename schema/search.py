@@ -160,10 +160,10 @@ class PredictiveSearchResult:
 
     @classmethod
     def from_answer(cls, answer: search.PredictionAnswer) -> PredictiveSearchResult:
-        """The result; the products' and the predicted categories are one read."""
-        batch = CategoryBatch(
-            [model.category_id for model in answer.products] + answer.category_ids
-        )
+        """The result; the products' and the predicted categories were read with the products
+        (a category the index did not know for a product is read on first use)."""
+        batch = CategoryBatch()
+        batch.loaded(answer.categories)
         return cls(
             queries=answer.queries,
             products=[Product.from_model(model, batch) for model in answer.products],

@@ -228,18 +228,20 @@ class SearchIndex:
             best = heapq.nsmallest(
                 limit,
                 (
-                    (sort_key(RELEVANCE, score, products[number]), products[number].id)
+                    (sort_key(RELEVANCE, score, products[number]), products[number])
                     for score, number in self._matches(PRODUCT, query_words, None)
                     if number in products
                 ),
+                key=lambda pair: pair[0],
             )
             scored = self._matches(CATEGORY, query_words, None)
             found = [(score, entry) for score, entry in self._categories_of(scored)]
             found.sort(key=lambda pair: (-pair[0], folded_name(pair[1].name), pair[1].id))
             return Prediction(
                 queries=self._completions(query_words, limit),
-                product_ids=[product_id for _, product_id in best],
+                product_ids=[entry.id for _, entry in best],
                 category_ids=[entry.id for _, entry in found[:limit]],
+                product_category_ids=[entry.category_id for _, entry in best if entry.category_id],
             )
 
     def _categories_of(self, scored: list[tuple[float, int]]) -> Iterable[tuple[float, Any]]:

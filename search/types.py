@@ -113,6 +113,8 @@ class Prediction:
     queries: list[str]
     product_ids: list[str]
     category_ids: list[str]
+    # The products' categories as the index knows them, read with the products.
+    product_category_ids: list[str] = field(default_factory=list)
 
 
 class UnknownCategory(Exception):

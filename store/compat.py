@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pynamodb.connection import Connection
+from pynamodb.connection.base import BOTOCORE_EXCEPTIONS
+from pynamodb.exceptions import GetError
 from pynamodb.models import Model
 
 # Where `register_once` keeps the unique ids it registered on an event emitter.
@@ -27,6 +29,18 @@ def connection(model: type[Model]) -> Connection:
     transaction needs it, and so do the botocore hooks below.
     """
     return model._get_connection().connection
+
+
+def batch_get_across(model: type[Model], request_items: dict[str, Any]) -> dict[str, Any]:
+    """One BatchGetItem over several tables, through `model`'s connection (so its hooks,
+    budget and retries apply), failing as PynamoDB's own reads fail (GetError).
+
+    PynamoDB's `batch_get_item` takes one table; `Connection.dispatch` sends any request.
+    """
+    try:
+        return connection(model).dispatch("BatchGetItem", {"RequestItems": request_items})
+    except BOTOCORE_EXCEPTIONS as error:
+        raise GetError(f"Failed to batch get items: {error}", error) from error
 
 
 def existing_client(model: type[Model]) -> Any | None:

@@ -435,6 +435,38 @@ def get_many(
         return {item.id: item for item in model.batch_get(wanted, consistent_read=consistent)}
 
 
+def get_products_and_categories(
+    product_ids: Iterable[str], category_ids: Iterable[str]
+) -> tuple[dict[str, Product], dict[str, Category]]:
+    """The stored products and categories among the ids, in one BatchGetItem across both
+    tables (at most 100 keys in all, BatchGetItem's most; more is a ValueError).
+
+    PynamoDB's `batch_get` reads one table per call, so a page that needs both (a
+    predictive search's products and their categories) would pay two round trips.
+    """
+    wanted: dict[type[Product] | type[Category], list[str]] = {
+        Product: sorted(set(product_ids)),
+        Category: sorted(set(category_ids)),
+    }
+    if sum(map(len, wanted.values())) > 100:
+        raise ValueError("one BatchGetItem reads at most 100 keys")
+    tables = {model.Meta.table_name: model for model in wanted}
+    pending: dict[str, Any] = {
+        model.Meta.table_name: {"Keys": [{"id": {"S": item_id}} for item_id in ids]}
+        for model, ids in wanted.items()
+        if ids
+    }
+    found: dict[str, dict[str, Any]] = {table: {} for table in tables}
+    with translated_errors():
+        while pending:
+            answer = compat.batch_get_across(Product, pending)
+            for table, items in answer.get("Responses", {}).items():
+                for item in items:
+                    found[table][item["id"]["S"]] = tables[table].from_raw_data(item)
+            pending = answer.get("UnprocessedKeys") or {}
+    return found[Product.Meta.table_name], found[Category.Meta.table_name]
+
+
 def commit_many(writes: Sequence[ItemWrite]) -> list[bool | ServiceUnavailable]:
     """Write many items in as few transactions as DynamoDB allows; whether each was written.
 

@@ -230,7 +230,28 @@ def test_predictive_search_reads_fresh_products_and_categories(
 
     result = api.ok(query)["predictiveSearch"]
 
-    assert dynamodb_calls.calls == ["BatchGetItem", "BatchGetItem"]
+    # The products and every category shown, read together.
+    assert dynamodb_calls.calls == ["BatchGetItem"]
     assert result["categories"] == [{"id": camping["id"], "name": "Camping"}]
     assert result["products"] == [{"name": "Camp Chair", "category": {"name": "Camping"}}]
     assert result["queries"][0] == "camp"
+
+
+def test_predictive_search_shows_a_product_moved_since_it_was_indexed_in_its_new_category(
+    api: ApiClient, dynamodb_calls: CallRecorder
+) -> None:
+    hiking = create_category(api, name="Hiking")
+    chairs = create_category(api, name="Chairs")
+    chair = create_product(api, name="Camp Chair", categoryId=hiking["id"])
+    query = '{ predictiveSearch(query: "camp") { products { name category { name } } } }'
+    assert eventually(lambda: len(api.ok(query)["predictiveSearch"]["products"]) == 1)
+    # GIVEN an index that still files the chair under Hiking (inside the freshness window)
+    api.search.freeze()
+    api.ok(UPDATE, {"input": {"id": chair["id"], "categoryId": chairs["id"]}})
+    dynamodb_calls.reset()
+
+    result = api.ok(query)["predictiveSearch"]
+
+    assert result["products"] == [{"name": "Camp Chair", "category": {"name": "Chairs"}}]
+    # The category the index did not know for it is read on first use.
+    assert dynamodb_calls.calls == ["BatchGetItem", "BatchGetItem"]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from botocore.hooks import HierarchicalEmitter
+from botocore.stub import Stubber
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.exceptions import GetError
 from pynamodb.models import Model
 
 from store import compat
@@ -83,3 +86,31 @@ def test_hook_models_reaches_clients_made_afterwards() -> None:
     # THEN the client copied the session's hook
     assert seen == ["DescribeTable"]
     compat.forget_connection(Thing)
+
+
+
+def test_batch_get_across_sends_one_request_for_several_tables() -> None:
+    client = compat.connection(Thing).client
+    items = {"things": {"Keys": [{"id": {"S": "a"}}]}, "others": {"Keys": [{"id": {"S": "b"}}]}}
+    with Stubber(client) as stub:
+        stub.add_response(
+            "batch_get_item",
+            {"Responses": {"things": [{"id": {"S": "a"}}], "others": []}},
+            {"RequestItems": items, "ReturnConsumedCapacity": "TOTAL"},
+        )
+
+        answer = compat.batch_get_across(Thing, items)
+
+    assert answer["Responses"] == {"things": [{"id": {"S": "a"}}], "others": []}
+
+
+def test_batch_get_across_fails_as_pynamodbs_reads_fail() -> None:
+    # store/errors.py translates PynamoDB's errors (GetError), not botocore's.
+    client = compat.connection(Thing).client
+    with Stubber(client) as stub:
+        stub.add_client_error("batch_get_item", "ProvisionedThroughputExceededException")
+
+        with pytest.raises(GetError) as raised:
+            compat.batch_get_across(Thing, {"things": {"Keys": [{"id": {"S": "a"}}]}})
+
+    assert raised.value.cause_response_code == "ProvisionedThroughputExceededException"
