@@ -166,10 +166,11 @@ def verdicts(results: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def predictive_vs_get(operations: dict[str, Any]) -> float:
-    """The handler's median time for predictive search over a get product's, same run."""
-    predictive = operations["predictive search"]["handler_ms"]["median"]
-    return round(float(predictive / operations["get product"]["handler_ms"]["median"]), 2)
+def predictive_vs_get(operations: dict[str, Any], times: str = "handler_ms") -> float:
+    """The handler's median time for predictive search over a get product's, same run
+    (`times="baseline_ms"`: the same ratio of their raw botocore baselines, its floor)."""
+    predictive = operations["predictive search"][times]["median"]
+    return round(float(predictive / operations["get product"][times]["median"]), 2)
 
 
 def _calls(counts: dict[str, int]) -> str:
@@ -217,7 +218,8 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"Predictive search's handler time over a get product's (medians, same run): "
         f"{predictive_vs_get(operations)} (target at most {TARGETS['predictive_vs_get']}) "
-        f"{_ok(judged['predictive_vs_get'])}",
+        f"{_ok(judged['predictive_vs_get'])}; raw botocore's, the floor of that ratio: "
+        f"{predictive_vs_get(operations, 'baseline_ms')}",
         "",
         "Pure CPU per request (thread CPU time, median ms; DynamoDB answered instantly)",
         "",

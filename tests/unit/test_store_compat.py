@@ -88,7 +88,6 @@ def test_hook_models_reaches_clients_made_afterwards() -> None:
     compat.forget_connection(Thing)
 
 
-
 def test_batch_get_across_sends_one_request_for_several_tables() -> None:
     client = compat.connection(Thing).client
     items = {"things": {"Keys": [{"id": {"S": "a"}}]}, "others": {"Keys": [{"id": {"S": "b"}}]}}
