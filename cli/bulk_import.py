@@ -16,7 +16,7 @@ import os
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -215,13 +215,15 @@ class Sender:
         # The line of each category of the file, for the parents its children name.
         self.category_lines: dict[str, int] = {}
 
-    def products(self, inputs: list[BulkInput]) -> list[tuple[str | None, CatalogError | None]]:
-        """Each input's outcome: `created`/`updated`, or its error."""
+    def products(
+        self, inputs: list[BulkInput], stored: Mapping[str, Product]
+    ) -> list[tuple[str | None, CatalogError | None]]:
+        """Each input's outcome: `created`/`updated`, or its error. `stored`: the inputs'
+        stored products, just read (consistently) to leave out the unchanged rows."""
         if self.url:
             return self._remote(inputs)
-        stored = get_many(Product, [given.product_id or "" for given in inputs], consistent=True)
         results = product_bulk.upsert_products(
-            inputs, write=not self.dry_run, live=self.planned_categories
+            inputs, write=not self.dry_run, live=self.planned_categories, stored=stored
         )
         return [
             (None, result.error)
@@ -519,12 +521,18 @@ def _reject(report: ImportReport, row: Row, error: CatalogError) -> None:
 
 def _products(batch: list[Row], sender: Sender, report: ImportReport) -> None:
     inputs = _inputs(batch, report)
+    stored: dict[str, Product] = {}
     if not sender.url:
-        inputs = _changed(inputs, report)
+        stored = with_backoff(
+            lambda: get_many(
+                Product, [given.product_id or "" for _, given in inputs], consistent=True
+            )
+        )
+        inputs = _changed(inputs, stored, report)
     if not inputs:
         return
     for attempt in range(MAX_BACKOFFS + 1):
-        outcomes = with_backoff(partial(sender.products, [given for _, given in inputs]))
+        outcomes = with_backoff(partial(sender.products, [given for _, given in inputs], stored))
         throttled = [
             pair
             for pair, (_, refused) in zip(inputs, outcomes, strict=True)
@@ -586,11 +594,9 @@ def _count(
 
 
 def _changed(
-    inputs: list[tuple[Row, BulkInput]], report: ImportReport
+    inputs: list[tuple[Row, BulkInput]], stored: Mapping[str, Product], report: ImportReport
 ) -> list[tuple[Row, BulkInput]]:
     """The rows that differ from what is stored; the others are counted unchanged."""
-    ids = [given.product_id or "" for _, given in inputs]
-    stored = with_backoff(lambda: get_many(Product, ids, consistent=True))
     kept = []
     for row, given in inputs:
         try:

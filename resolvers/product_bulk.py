@@ -20,7 +20,7 @@ others. How inputs are kept apart when DynamoDB's transactions are all or nothin
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,34 +80,30 @@ class _Checked:
 
 
 def upsert_products(
-    inputs: Sequence[BulkInput], *, write: bool = True, live: Collection[str] = ()
+    inputs: Sequence[BulkInput],
+    *,
+    write: bool = True,
+    live: Collection[str] = (),
+    stored: Mapping[str, Product] | None = None,
 ) -> list[BulkResult]:
     """Apply each input as `upsert_product` would; the results in input order.
 
     Without `write`, only reads: each result holds the product as it would be written,
     or the error the read shows, taking the categories in `live` as live (`catalog
     import --dry-run`, whose categories earlier in the file are not written).
+    `stored`: the inputs' stored products, read consistently by the caller just before
+    (an id it lacks is taken as absent), instead of reading them again; a write planned
+    on it is conditioned on it, as on the call's own read.
     """
     if not 1 <= len(inputs) <= MAX_INPUTS:
         raise BadUserInput(f"inputs must hold 1-{MAX_INPUTS} products, not {len(inputs)}.")
     results = [BulkResult(index) for index in range(len(inputs))]
     checked = _checked(inputs, results)
-    stored = get_many(
-        Product, (item.product_id for item in checked if not item.fresh), consistent=True
-    )
-    planned: list[tuple[_Checked, Product, ItemWrite]] = []
-    for item in checked:
-        try:
-            current = stored.get(item.product_id)
-            product, item_write = products.planned_write(
-                item.product_id, current, item.changes, item.expected_version
-            )
-            # Here, not in the transaction: one item over the limit refuses only its input.
-            check_item_size(product)
-        except CatalogError as error:
-            results[item.index].error = error
-            continue
-        planned.append((item, product, item_write))
+    if stored is None:
+        stored = get_many(
+            Product, (item.product_id for item in checked if not item.fresh), consistent=True
+        )
+    planned = _planned(checked, stored, results)
     categories = get_many(
         Category,
         (change.category_id for _, _, planned_write in planned for change in planned_write.counts),
@@ -146,6 +142,27 @@ def upsert_products(
         except CatalogError as error:
             result.error = error
     return results
+
+
+def _planned(
+    checked: Sequence[_Checked], stored: Mapping[str, Product], results: list[BulkResult]
+) -> list[tuple[_Checked, Product, ItemWrite]]:
+    """Each input's write, planned from what was read; a refusal that read shows is its
+    input's error."""
+    planned: list[tuple[_Checked, Product, ItemWrite]] = []
+    for item in checked:
+        try:
+            current = stored.get(item.product_id)
+            product, item_write = products.planned_write(
+                item.product_id, current, item.changes, item.expected_version
+            )
+            # Here, not in the transaction: one item over the limit refuses only its input.
+            check_item_size(product)
+        except CatalogError as error:
+            results[item.index].error = error
+            continue
+        planned.append((item, product, item_write))
+    return planned
 
 
 def _free_slugs(creates: Sequence[tuple[Product, ItemWrite]]) -> None:
