@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from cli.dynamodb_local import LocalDynamoDB
 from tests.catalog import (
     DELETE_PRODUCT,
     RESTORE_PRODUCT,
@@ -16,7 +17,7 @@ from tests.catalog import (
     create_product,
 )
 from tests.client import ApiClient
-from tests.functional.conftest import BACKENDS, CallRecorder
+from tests.functional.conftest import BACKENDS, CallRecorder, dataset
 
 # Every behaviour on moto and on DynamoDB Local (the event format is tested elsewhere).
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
@@ -106,9 +107,19 @@ def ids(found: list[list[dict[str, Any]]]) -> list[str]:
     return [product["id"] for each in found for product in each]
 
 
+# The tests that only read `catalog` share it (tests/functional/conftest.py's `dataset`).
+READS_CATALOG = pytest.mark.reads_only("sorted lists' catalog")
+
+
 @pytest.fixture
-def catalog(api: ApiClient) -> dict[str, Any]:
+def catalog(
+    request: pytest.FixtureRequest, api: ApiClient, backend: LocalDynamoDB
+) -> dict[str, Any]:
     """ITEMS in category "Fruit", two more in "Other", one without category, one deleted."""
+    return dataset(request, backend, lambda: _catalog(api))
+
+
+def _catalog(api: ApiClient) -> dict[str, Any]:
     fruit, other = create_category(api, "Fruit"), create_category(api, "Other")
     products = [
         create_product(api, name=name, price=price, stock=stock, categoryId=fruit["id"])
@@ -133,6 +144,7 @@ def catalog(api: ApiClient) -> dict[str, Any]:
 # -- order --------------------------------------------------------------------------
 
 
+@READS_CATALOG
 @pytest.mark.parametrize("sort", SORT_KEYS)
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("first", [1, 15, 100])
@@ -149,6 +161,7 @@ def test_products_sorted_walk_every_live_product_in_order(
         assert len(found[0]) == first
 
 
+@READS_CATALOG
 @pytest.mark.parametrize("sort", SORT_KEYS)
 def test_products_reverse_is_the_exact_reverse_ties_included(
     api: ApiClient, catalog: dict[str, Any], sort: str
@@ -160,6 +173,7 @@ def test_products_reverse_is_the_exact_reverse_ties_included(
     assert forward == expected(catalog["in_fruit"], sort)
 
 
+@READS_CATALOG
 def test_products_by_price_break_ties_by_name_then_id(
     api: ApiClient, catalog: dict[str, Any]
 ) -> None:
@@ -176,6 +190,7 @@ def test_products_by_price_break_ties_by_name_then_id(
 # -- filters ------------------------------------------------------------------------
 
 
+@READS_CATALOG
 @pytest.mark.parametrize("sort", SORT_KEYS)
 @pytest.mark.parametrize("in_stock", [True, False])
 @pytest.mark.parametrize("in_category", [False, True])
@@ -191,6 +206,7 @@ def test_products_in_stock_filter_lists_one_side(
     assert ids(found) == expected(wanted, sort)
 
 
+@READS_CATALOG
 @pytest.mark.parametrize(
     ("price_filter", "low", "high"),
     [
@@ -222,6 +238,7 @@ def test_products_price_range_is_inclusive(
     assert ids(found) == expected(wanted, "PRICE", reverse)
 
 
+@READS_CATALOG
 def test_category_storefront_in_stock_by_price_within_a_range(
     api: ApiClient, catalog: dict[str, Any]
 ) -> None:
@@ -238,6 +255,7 @@ def test_category_storefront_in_stock_by_price_within_a_range(
     assert [len(each) for each in found] == [2, 2, 1]
 
 
+@READS_CATALOG
 @pytest.mark.parametrize(
     ("prefix", "matches"),
     [
@@ -259,6 +277,7 @@ def test_products_name_starts_with_case_insensitively(
     assert ids(found) == expected(wanted, "NAME", reverse)
 
 
+@READS_CATALOG
 def test_products_name_starts_with_and_in_stock(api: ApiClient, catalog: dict[str, Any]) -> None:
     found = pages(api, 2, catalog["fruit"], filter={"nameStartsWith": "a", "inStock": False})
 
@@ -266,6 +285,7 @@ def test_products_name_starts_with_and_in_stock(api: ApiClient, catalog: dict[st
     assert ids(found) == expected(wanted, "NAME")
 
 
+@READS_CATALOG
 @pytest.mark.parametrize("sort", SORT_KEYS)
 @pytest.mark.parametrize("reverse", [False, True])
 def test_products_include_deleted_with_every_sort_key(
@@ -550,6 +570,7 @@ def _assert_reads(calls: CallRecorder, first: int, partitions: int) -> None:
         assert response["ScannedCount"] == response["Count"] <= first + 1
 
 
+@READS_CATALOG
 @pytest.mark.parametrize(("shape", "variables", "partitions"), SHAPES, ids=[s[0] for s in SHAPES])
 @pytest.mark.parametrize("in_category", [False, True])
 def test_products_page_reads_at_most_first_plus_one_per_partition(
@@ -577,6 +598,7 @@ def test_products_page_reads_at_most_first_plus_one_per_partition(
         after = connection["pageInfo"]["endCursor"]
 
 
+@READS_CATALOG
 def test_category_page_sorted_reads_one_get_queries_and_no_category_batch(
     api: ApiClient, catalog: dict[str, Any], dynamodb_calls: CallRecorder
 ) -> None:
@@ -589,6 +611,7 @@ def test_category_page_sorted_reads_one_get_queries_and_no_category_batch(
     _assert_reads(dynamodb_calls, 5, 2)
 
 
+@READS_CATALOG
 def test_products_sorted_page_loads_categories_in_one_batch(
     api: ApiClient, catalog: dict[str, Any], dynamodb_calls: CallRecorder
 ) -> None:
