@@ -33,6 +33,11 @@ TREE_CHILDREN = (
 VOLATILE = ("createdAt", "updatedAt", "version")
 
 
+# The import's own rules (resuming, pacing, progress, the admin route) on one backend,
+# AWS's DynamoDB Local: what they test is the command, not what the store does.
+ON_DYNAMODB_LOCAL = pytest.mark.parametrize("backend", ["dynamodb-local"], indirect=True)
+
+
 def export_lines(path: Path, *args: str) -> list[dict[str, Any]]:
     assert main(["export", "--out", str(path), *args]) == 0
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -295,6 +300,7 @@ def test_import_dry_run_of_a_whole_export_counts_what_the_import_does(
     )
 
 
+@ON_DYNAMODB_LOCAL
 def test_import_resumes_after_an_interrupt_without_losing_or_doubling(
     api: ApiClient,
     tmp_path: Path,
@@ -366,6 +372,7 @@ class AdminRoute:
         self.server.server_close()
 
 
+@ON_DYNAMODB_LOCAL
 def test_import_through_the_admin_route_sends_upsert_products_batches(
     api: ApiClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -405,6 +412,7 @@ def test_import_through_the_admin_route_with_a_wrong_token_stops_clearly(
     assert get_product(api, "a") is None
 
 
+@ON_DYNAMODB_LOCAL
 def test_import_is_paced_to_its_rate(api: ApiClient, tmp_path: Path) -> None:
     source = write_lines(tmp_path / "in.jsonl", [product_line(f"p{i:03}") for i in range(150)])
     waits: list[float] = []
@@ -417,6 +425,7 @@ def test_import_is_paced_to_its_rate(api: ApiClient, tmp_path: Path) -> None:
     assert sum(waits) > 100
 
 
+@ON_DYNAMODB_LOCAL
 def test_import_advances_a_progress_bar_by_batch(api: ApiClient, tmp_path: Path) -> None:
     source = write_lines(tmp_path / "in.jsonl", [product_line(f"p{i:03}") for i in range(150)])
     advanced: list[tuple[int, int]] = []
@@ -448,6 +457,7 @@ def test_import_backs_off_when_throttled_and_loses_nothing(
     assert get_product(api, "p149") is not None
 
 
+@ON_DYNAMODB_LOCAL
 def test_import_resumed_after_a_kill_before_its_state_was_saved_keeps_each_reject_once(
     api: ApiClient,
     tmp_path: Path,
