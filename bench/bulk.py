@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -126,35 +126,50 @@ def _post(url: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     return body["data"]  # type: ignore[no-any-return]
 
 
-def _write_products(path: Path, categories: list[str], prefix: str) -> None:
-    lines = [
-        json.dumps({"type": "product", **_product(n, categories[n % CATEGORIES], prefix)})
-        for n in range(PRODUCTS)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def _timed_import(categories: list[str], prefix: str, **options: Any) -> float:
+    """Seconds `catalog import` (`run_import`, unpaced, with `options`) takes to create
+    PRODUCTS products of `prefix` from a JSON Lines file; RuntimeError unless it creates
+    every one."""
+    from cli.bulk_import import run_import
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "catalog.jsonl"
+        lines = [
+            json.dumps({"type": "product", **_product(n, categories[n % CATEGORIES], prefix)})
+            for n in range(PRODUCTS)
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        report = run_import(path, "jsonl", rate=1e9, **options)
+        seconds = time.perf_counter() - start
+    if report.counts() != f"created {PRODUCTS}, updated 0, unchanged 0, rejected 0":
+        raise RuntimeError(f"import of {prefix} products: {report.counts()}")
+    return seconds
+
+
+def _timed_one_by_one(
+    categories: list[str], prefix: str, send: Callable[[dict[str, Any]], Any]
+) -> float:
+    """Seconds ONE_BY_ONE products of `prefix` take to create, one `upsertProduct` each
+    (`send` takes the input)."""
+    start = time.perf_counter()
+    for n in range(ONE_BY_ONE):
+        product = _product(n, categories[n % CATEGORIES], prefix)
+        product.pop("id")
+        send(product)
+    return time.perf_counter() - start
 
 
 def over_http(categories: list[str]) -> dict[str, Any]:
     """The import through `upsertProducts` on the local server, and one `upsertProduct`
     request per product to the same server."""
-    from cli.bulk_import import run_import
-
-    with local_server() as base, tempfile.TemporaryDirectory() as directory:
+    with local_server() as base:
         admin = f"{base}/admin/graphql"
-        path = Path(directory) / "catalog.jsonl"
-        _write_products(path, categories, "http")
-        start = time.perf_counter()
         # The local admin route takes any token (cli/gateway.py plays the authorizer).
-        report = run_import(path, "jsonl", rate=1e9, url=admin, token="local")
-        imported = time.perf_counter() - start
-        if report.counts() != f"created {PRODUCTS}, updated 0, unchanged 0, rejected 0":
-            raise RuntimeError(f"import over HTTP: {report.counts()}")
-        start = time.perf_counter()
-        for n in range(ONE_BY_ONE):
-            product = _product(n, categories[n % CATEGORIES], "single-http")
-            product.pop("id")
-            _post(admin, UPSERT, {"input": product})
-        one_by_one = time.perf_counter() - start
+        imported = _timed_import(categories, "http", url=admin, token="local")
+        one_by_one = _timed_one_by_one(
+            categories, "single-http", lambda product: _post(admin, UPSERT, {"input": product})
+        )
     return {
         "http_import_seconds": round(imported, 2),
         "http_import_per_second": round(PRODUCTS / imported),
@@ -246,7 +261,6 @@ def measure() -> dict[str, Any]:
         server_url = server.endpoint_url
         catalog.create_tables()
         import compose
-        from cli.bulk_import import run_import
         from cli.export import export
         from settings import Settings
         from store.recording import CallLog, model_clients
@@ -259,21 +273,10 @@ def measure() -> dict[str, Any]:
             ]
             for n in range(CATEGORIES)
         ]
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / "catalog.jsonl"
-            _write_products(path, categories, "bulk")
-            start = time.perf_counter()
-            report = run_import(path, "jsonl", rate=1e9)
-            imported = time.perf_counter() - start
-        if report.counts() != f"created {PRODUCTS}, updated 0, unchanged 0, rejected 0":
-            raise RuntimeError(f"import: {report.counts()}")
-
-        start = time.perf_counter()
-        for n in range(ONE_BY_ONE):
-            product = _product(n, categories[n % CATEGORIES], "single")
-            product.pop("id")
-            _ok(handler, UPSERT, {"input": product})
-        one_by_one = time.perf_counter() - start
+        imported = _timed_import(categories, "bulk")
+        one_by_one = _timed_one_by_one(
+            categories, "single", lambda product: _ok(handler, UPSERT, {"input": product})
+        )
 
         clients = model_clients()
         log = CallLog(clients)
