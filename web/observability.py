@@ -13,6 +13,7 @@ import logging
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.shared.constants import COMPACT_INDENT, PRETTY_INDENT
+from aws_lambda_powertools.shared.functions import powertools_dev_is_set
 
 from schema.recorder import OperationRecord, bounded, current_operation
 from settings import Settings
@@ -65,6 +68,31 @@ class _StdoutHandler(logging.Handler):
         sys.stdout.flush()
 
 
+def _line_encoder() -> Callable[[Any], str]:
+    """What Powertools' formatter serialises a line with (its `json.dumps` options), as
+    one encoder built once instead of one per line: 3% of a warm get-by-id's CPU."""
+    encoder = json.JSONEncoder(
+        default=str,
+        separators=(",", ":"),
+        indent=PRETTY_INDENT if powertools_dev_is_set() else COMPACT_INDENT,
+        ensure_ascii=False,
+    )
+    return encoder.encode
+
+
+# The characters a JSON text can start with (json.loads skips leading whitespace,
+# and reads NaN and Infinity).
+_JSON_STARTS = frozenset('{["-0123456789tfnNI \t\n\r')
+
+
+def _message_as_json(message: Any) -> Any:
+    """Powertools' reading of a message as JSON (`json.loads`), without trying on one that
+    cannot be: "request" would raise and catch a JSONDecodeError on every line."""
+    if isinstance(message, str) and message[:1] not in _JSON_STARTS:
+        return message
+    return json.loads(message)
+
+
 @dataclass
 class RequestRecord:
     """What one request did, filled in as it runs and logged when it ends."""
@@ -94,6 +122,8 @@ class Observed:
             logger_handler=_StdoutHandler(),
             utc=True,
             use_rfc3339=True,
+            json_serializer=_line_encoder(),
+            json_deserializer=_message_as_json,
         )
         self.metrics = Metrics(namespace=settings.metrics_namespace, service=settings.service_name)
         self.tracer = _tracer(settings) if settings.tracing else None

@@ -5,11 +5,20 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from tests.client import ApiClient
-from web.observability import MAX_LOG_LINE_BYTES, MAX_REQUEST_LOG_BYTES, BoundedLog, LogBudget
+from web.observability import (
+    MAX_LOG_LINE_BYTES,
+    MAX_REQUEST_LOG_BYTES,
+    BoundedLog,
+    LogBudget,
+    _line_encoder,
+    _message_as_json,
+)
 
 # The format of the Lambda Python runtime's handler on the root logger.
 LAMBDA_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(name)s\t%(message)s"
@@ -87,3 +96,28 @@ def test_log_lines_of_one_request_stop_at_its_budget(lambda_logs: io.StringIO) -
     assert len(logged.encode()) <= MAX_REQUEST_LOG_BYTES
     assert "[cut " in logged
     assert lines[-1].endswith("further warnings and errors of this request are not logged")
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["request", '{"order": 1}', "[1, 2]", " 42", "true", "NaN", "", "{not json"],
+)
+def test_lines_are_written_as_powertools_writes_them(message: str) -> None:
+    # GIVEN Powertools' formatter as the request log configures it, and as it comes
+    ours = LambdaPowertoolsFormatter(
+        json_serializer=_line_encoder(),
+        json_deserializer=_message_as_json,
+        utc=True,
+        use_rfc3339=True,
+        service="catalog-api",
+    )
+    powertools = LambdaPowertoolsFormatter(utc=True, use_rfc3339=True, service="catalog-api")
+    record = logging.makeLogRecord({"msg": message, "levelname": "INFO", "created": 1.5})
+    record.__dict__.update(price=Decimal("19.90"), title="Bötchen ✓", codes=["A"])
+
+    # WHEN each formats the same record, with a value JSON cannot hold and one that
+    # is not ASCII
+    line = ours.format(record)
+
+    # THEN the lines are the same text
+    assert line == powertools.format(record)
