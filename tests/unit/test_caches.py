@@ -155,8 +155,8 @@ def container() -> Iterator[Container]:
 def _known_within_limits(schema: Any) -> KnownWithinLimits:
     from schema.limits import RequestLimits
 
-    for factory in schema.extensions:
-        extension = factory() if callable(factory) and not isinstance(factory, type) else None
+    (factory,) = schema.extensions
+    for extension in factory().parts:
         if isinstance(extension, RequestLimits):
             return extension.known
     raise AssertionError("the schema has no RequestLimits")
