@@ -26,7 +26,7 @@ from schema.category import (
     CategoryConnection,
     UpsertCategoryInput,
 )
-from schema.compat import SchemaWithoutFederationCheck
+from schema.compat import SchemaWithoutFederationCheck, call_parent_only_resolvers_directly
 from schema.context import Context
 from schema.delete import DeletePayload
 from schema.errors import CodedErrors
@@ -297,7 +297,7 @@ def build_schema(config: Settings, search: SearchService | None = None) -> Catal
     ]
     if not config.introspection:
         extensions.append(DisableIntrospection)
-    return CatalogSchema(
+    schema = CatalogSchema(
         query=Query,
         mutation=Mutation,
         # As one extension: the same hooks in the same order, at less cost (decision 0016).
@@ -305,3 +305,5 @@ def build_schema(config: Settings, search: SearchService | None = None) -> Catal
         config=StrawberryConfig(scalar_map=SCALARS),
         search=search or SearchService(config),
     )
+    call_parent_only_resolvers_directly(schema)
+    return schema

@@ -7,17 +7,25 @@ strawberry-graphql pin in pyproject.toml is raised.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pytest
 import strawberry
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.permission import BasePermission
 from strawberry.types.graphql import OperationType
 
-from schema.compat import REFUSED_BEFORE_EXECUTION, core_schema, http_result
+from schema.compat import (
+    REFUSED_BEFORE_EXECUTION,
+    call_parent_only_resolvers_directly,
+    core_schema,
+    http_result,
+)
 from schema.errors import CodedErrors
 
 
@@ -156,3 +164,77 @@ def test_validate_document_is_what_strawberry_validates_with() -> None:
     assert [error.message for error in errors] == [
         "Cannot query field 'noSuchField' on type 'Query'."
     ]
+
+
+class Denied(BasePermission):
+    message = "No."
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return False
+
+
+def _shout(root: Word) -> str:
+    return root.text.upper()
+
+
+def _with_info(root: Word, info: strawberry.Info) -> str:
+    return f"{root.text}@{info.path.key}"
+
+
+def _times(root: Word, times: int) -> str:
+    return root.text * times
+
+
+async def _later(root: Word) -> str:
+    return root.text
+
+
+@strawberry.type
+class Word:
+    text: str
+    shout: str = strawberry.field(resolver=_shout)
+    with_info: str = strawberry.field(resolver=_with_info)
+    times: str = strawberry.field(resolver=_times)
+    later: str = strawberry.field(resolver=_later)
+    denied: str | None = strawberry.field(resolver=_shout, permission_classes=[Denied])
+
+
+@strawberry.type
+class Words:
+    @strawberry.field
+    def word(self) -> Word:
+        return Word(text="hi")
+
+
+def test_only_parent_only_resolvers_are_called_directly_and_answer_the_same() -> None:
+    # GIVEN a schema with a resolver of each kind, and the same schema with the direct calls
+    document = "{ word { text shout withInfo times(times: 2) later denied } }"
+    plain = strawberry.Schema(Words)
+    direct = strawberry.Schema(Words)
+
+    # WHEN the parent-only resolvers are called directly in one
+    converted = call_parent_only_resolvers_directly(direct)
+
+    # THEN only `shout` is, and both answer the same, errors included
+    assert converted == ["Word.shout"]
+    shout = cast("GraphQLObjectType", core_schema(direct).type_map["Word"]).fields["shout"]
+    plain_shout = cast("GraphQLObjectType", core_schema(plain).type_map["Word"]).fields["shout"]
+    assert shout.resolve is not plain_shout.resolve
+    expected = asyncio.run(plain.execute(document))
+    answer = asyncio.run(direct.execute(document))
+    assert (
+        answer.data
+        == expected.data
+        == {
+            "word": {
+                "text": "hi",
+                "shout": "HI",
+                "withInfo": "hi@withInfo",
+                "times": "hihi",
+                "later": "hi",
+                "denied": None,
+            }
+        }
+    )
+    assert [e.message for e in answer.errors or []] == ["No."]
+    assert [e.message for e in expected.errors or []] == ["No."]
