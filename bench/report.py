@@ -104,8 +104,14 @@ Where one of these replaces something a library does, a record in
   ([0005](decisions/0005-request-limits-in-one-walk.md)).
 - The per-request DynamoDB hooks (request budget, observability) are registered once per
   botocore client, not on every request.
-- Models read DynamoDB items in one pass (`models.base.from_raw_data`), and GraphQL types read
-  a model's values in one go (`models.values`), not through a PynamoDB descriptor per field.
+- Models read DynamoDB items in one pass (`models.base.from_raw_data`), with faster readers
+  of strings, numbers and times that fall back to PynamoDB's, and GraphQL types read a
+  model's values in one go (`models.values`), not through a PynamoDB descriptor per field.
+- The schema's eight extensions run as one Strawberry extension (`schema/pipeline.py`), and
+  resolvers that take only their parent are called by graphql-core directly
+  ([0016](decisions/0016-one-extension-pipeline.md)).
+- The request's log line is serialised by one JSON encoder built once, and its message is
+  not tried as JSON (`web/observability.py`); the line is Powertools' own.
 - A page's categories are fetched with one BatchGetItem on first use and converted once,
   resolved synchronously (`schema.product.CategoryBatch`, a page-scoped loader instead of
   Strawberry's async DataLoader) ([0004](decisions/0004-page-scoped-category-batch.md)).
