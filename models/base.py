@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from pynamodb.attributes import Attribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -165,18 +165,15 @@ def from_raw_data(model: type[M], data: dict[str, Any]) -> M:
 
 
 Plan = tuple[tuple[str, str, Attribute[Any], Callable[[Any], Any], Any], ...]
-_plans: dict[type[Model], Plan] = {}
 
 
+@cache
 def _plan(model: type[Model]) -> Plan:
     """Each attribute's Python name, DynamoDB name, reader and default, made once per model."""
-    plan = _plans.get(model)
-    if plan is None:
-        plan = _plans[model] = tuple(
-            (name, attribute.attr_name, attribute, _reader(attribute), attribute.default)
-            for name, attribute in model.get_attributes().items()
-        )
-    return plan
+    return tuple(
+        (name, attribute.attr_name, attribute, _reader(attribute), attribute.default)
+        for name, attribute in model.get_attributes().items()
+    )
 
 
 def _reader(attribute: Attribute[Any]) -> Callable[[Any], Any]:

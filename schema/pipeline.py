@@ -1,4 +1,4 @@
-"""The schema's extensions run as one Strawberry extension (decision 0012).
+"""The schema's extensions run as one Strawberry extension (decision 0016).
 
 For each request and each of its phases (operation, parse, validate, execute),
 Strawberry asks every extension whether it has the phase's hook, wraps each hook in
